@@ -60,6 +60,10 @@ function Invoke-Build {
     $manifest = Get-Content -Raw (Join-Path $Root 'IpamCleanup.psd1')
     $manifest = $manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion     = '$Version'"
     Set-Content -Path $ModuleManifest -Value $manifest -NoNewline
+    # MAML help for the compiled cmdlets, from their XML documentation (in a fresh pwsh: it imports the module).
+    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tools/New-CmdletHelp.ps1') `
+        -ModuleManifest $ModuleManifest -DocumentationXml (Join-Path $binDir 'IpamCleanup.xml')
+    if ($LASTEXITCODE -ne 0) { throw 'Generating the cmdlet help failed.' }
     Write-Host "Built module $ModuleManifest"
 }
 

@@ -7,7 +7,8 @@ function Start-TestSandbox {
         [string] $Generate,
         [string] $Seed,
         [ValidateSet('v1', 'v3', 'both')][string] $Layout = 'v1',
-        [string] $Faults
+        [string] $Faults,
+        [string] $Token = 'sandbox-token'
     )
     $dll = $env:IPAMCLEANUP_SANDBOX_DLL
     if (-not $dll -or -not (Test-Path $dll)) { throw "IPAMCLEANUP_SANDBOX_DLL does not point at the built sandbox ('$dll')." }
@@ -20,6 +21,7 @@ function Start-TestSandbox {
     if ($Generate) { $arguments.Add('--generate'); $arguments.Add($Generate) }
     if ($Seed) { $arguments.Add('--seed'); $arguments.Add($Seed) }
     if ($Faults) { $arguments.Add('--faults'); $arguments.Add($Faults) }
+    $arguments.Add('--token'); $arguments.Add($Token)
 
     $info = [Diagnostics.ProcessStartInfo]::new('dotnet')
     foreach ($a in $arguments) { $info.ArgumentList.Add($a) }
@@ -46,6 +48,7 @@ function Start-TestSandbox {
         Uri        = $uri
         KubeConfig = $kubeconfig
         Directory  = $dir
+        Token      = $Token
     }
 }
 
@@ -78,8 +81,8 @@ function Set-SandboxRbac {
 }
 
 function Get-SandboxObject {
-    param([Parameter(Mandatory)] $Sandbox, [Parameter(Mandatory)][string] $Path)
-    Invoke-RestMethod -Uri "$($Sandbox.Uri)$Path" -Headers @{ Authorization = 'Bearer sandbox-token' }
+    param([Parameter(Mandatory)] $Sandbox, [Parameter(Mandatory)][string] $Path, [string] $Token = $Sandbox.Token)
+    Invoke-RestMethod -Uri "$($Sandbox.Uri)$Path" -Headers @{ Authorization = "Bearer $Token" }
 }
 
 function Add-SandboxObject {
