@@ -40,7 +40,7 @@ Describe 'Command <Name>' -ForEach $commands {
     It 'uses an approved verb and a singular Calico noun' {
         $Command.Verb | Should -BeIn (Get-Verb).Verb
         $Command.Noun | Should -Match '^Calico'
-        $Command.Noun | Should -Not -Match 's$'
+        $Command.Noun | Should -Not -Match '(?<![us])s$'
     }
 
     It 'declares its output type' {

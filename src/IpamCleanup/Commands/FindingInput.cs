@@ -64,7 +64,7 @@ internal static class FindingInput
                     properties[property.Name] = property.Value.ValueKind switch
                     {
                         JsonValueKind.String => property.Value.GetString(),
-                        JsonValueKind.Number => property.Value.TryGetUInt64(out var u) ? u : property.Value.GetDouble(),
+                        JsonValueKind.Number => property.Value.TryGetUInt64(out var u) ? (object)u : property.Value.GetDouble(),
                         JsonValueKind.True => true,
                         JsonValueKind.False => false,
                         JsonValueKind.Array => property.Value.EnumerateArray().Select(e => e.ToString()).ToArray(),
