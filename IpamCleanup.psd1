@@ -19,6 +19,7 @@
         'Remove-CalicoEmptyBlock'
         'Unlock-CalicoDatastore'
         'Lock-CalicoDatastore'
+        'Write-CalicoAuditLog'
     )
     FunctionsToExport    = @('Invoke-CalicoIpamCleanup')
     AliasesToExport      = @()

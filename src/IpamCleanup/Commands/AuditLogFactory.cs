@@ -16,7 +16,10 @@ internal static class AuditLogFactory
     /// Refuses (terminating ChangeRequestRequired) a run that may write without a change request when the session
     /// requires one; opens the JSON-lines log at <paramref name="path"/> or the default location.
     /// </summary>
-    public static CmdletAudit Open(PSCmdlet cmdlet, string? path, string? changeRequest, CalicoClient client)
+    public static CmdletAudit Open(PSCmdlet cmdlet, string? path, string? changeRequest, CalicoClient client) =>
+        Open(cmdlet, path, changeRequest, client.ContextName, client.Server);
+
+    public static CmdletAudit Open(PSCmdlet cmdlet, string? path, string? changeRequest, string context, string server)
     {
         if (string.IsNullOrWhiteSpace(changeRequest) && RequiresChangeRequest(cmdlet) && !IsWhatIf(cmdlet))
         {
@@ -34,7 +37,7 @@ internal static class AuditLogFactory
         var resolved = string.IsNullOrEmpty(path) ? DefaultPath : cmdlet.GetUnresolvedProviderPathFromPSPath(path);
         try
         {
-            return new CmdletAudit(new JsonLinesAuditSink(resolved), client, string.IsNullOrWhiteSpace(changeRequest) ? null : changeRequest);
+            return new CmdletAudit(new JsonLinesAuditSink(resolved), context, server, string.IsNullOrWhiteSpace(changeRequest) ? null : changeRequest);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -47,6 +50,13 @@ internal static class AuditLogFactory
             });
             throw;
         }
+    }
+
+    /// <summary>Opens the log for step records, which are not cluster writes and need no change request.</summary>
+    public static CmdletAudit OpenForSteps(PSCmdlet cmdlet, string? path, string? changeRequest, string context, string server)
+    {
+        var resolved = string.IsNullOrEmpty(path) ? DefaultPath : cmdlet.GetUnresolvedProviderPathFromPSPath(path);
+        return new CmdletAudit(new JsonLinesAuditSink(resolved), context, server, string.IsNullOrWhiteSpace(changeRequest) ? null : changeRequest);
     }
 
     public static bool IsWhatIf(PSCmdlet cmdlet) =>

@@ -1,4 +1,3 @@
-using IpamCleanup.Kubernetes;
 using IpamCleanup.Kubernetes.Release;
 
 namespace IpamCleanup.Commands;
@@ -7,14 +6,18 @@ namespace IpamCleanup.Commands;
 public sealed class CmdletAudit : IDisposable
 {
     private readonly JsonLinesAuditSink _sink;
-    private readonly CalicoClient _client;
 
-    internal CmdletAudit(JsonLinesAuditSink sink, CalicoClient client, string? changeRequest)
+    internal CmdletAudit(JsonLinesAuditSink sink, string context, string server, string? changeRequest)
     {
         _sink = sink;
-        _client = client;
+        Context = context;
+        Server = server;
         ChangeRequest = changeRequest;
     }
+
+    public string Context { get; }
+
+    public string Server { get; }
 
     public IAuditSink Sink => _sink;
 
@@ -29,8 +32,8 @@ public sealed class CmdletAudit : IDisposable
         {
             Time = DateTimeOffset.UtcNow,
             User = Environment.UserName,
-            Context = _client.ContextName,
-            Server = _client.Server,
+            Context = Context,
+            Server = Server,
             ClusterGuid = ClusterGuid,
             ChangeRequest = ChangeRequest,
             ObjectKind = objectKind,
