@@ -59,6 +59,48 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
             return true;
         });
 
+    /// <summary>
+    /// Runs work that produces items on worker threads (through the callback, which only enqueues) and hands each item
+    /// to <paramref name="onItem"/> on the pipeline thread as it arrives.
+    /// </summary>
+    protected void RunStreaming<T>(Func<CancellationToken, Action<T>, Task> work, Action<T> onItem)
+    {
+        var produced = new ConcurrentQueue<T>();
+        var task = Task.Run(() => work(_cancellation.Token, produced.Enqueue), _cancellation.Token);
+        while (!task.IsCompleted)
+        {
+            try
+            {
+                task.Wait(50);
+            }
+            catch (AggregateException)
+            {
+                // Observed below through GetResult.
+            }
+
+            DrainQueued();
+            while (produced.TryDequeue(out var item))
+            {
+                onItem(item);
+            }
+        }
+
+        DrainQueued();
+        while (produced.TryDequeue(out var item))
+        {
+            onItem(item);
+        }
+
+        try
+        {
+            task.GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
     protected void DrainQueued()
     {
         while (_pending.TryDequeue(out var write))

@@ -18,7 +18,8 @@ internal static class FindingInput
 
     public static Finding? FromObject(object? value)
     {
-        value = value is PSObject pso ? pso.BaseObject : value;
+        var wrapper = value as PSObject;
+        value = wrapper is not null ? wrapper.BaseObject : value;
         switch (value)
         {
             case null:
@@ -30,7 +31,8 @@ internal static class FindingInput
         var properties = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
         if (value is PSCustomObject || value is not IDictionary)
         {
-            foreach (var property in PSObject.AsPSObject(value).Properties)
+            // A PSCustomObject's properties live on its PSObject wrapper, not on the shared base instance.
+            foreach (var property in (wrapper ?? PSObject.AsPSObject(value)).Properties)
             {
                 properties[property.Name] = Unwrap(property.Value);
             }
