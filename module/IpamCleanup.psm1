@@ -92,6 +92,8 @@ function Invoke-CalicoIpamCleanup {
     $connection = @{}
     if ($Context) { $connection.Context = $Context }
     if ($KubeConfig) { $connection.KubeConfig = $KubeConfig }
+    # The run asked once for the whole job; the cmdlets it calls must not prompt again (-Force on Remove-* skips only
+    # their bulk prompt, never a re-check).
     $writes = @{ Confirm = $false }
     if ($ChangeRequest) { $writes.ChangeRequest = $ChangeRequest }
     if ($AuditPath) { $writes.AuditPath = $AuditPath }
@@ -153,7 +155,7 @@ function Invoke-CalicoIpamCleanup {
             & $step 'Scan' 'Succeeded' "Attempt ${Attempt}: $($leaks.Count) findings, $($ipLeaks.Count) releasable IPs and handles."
             if ($ipLeaks.Count -gt 0) {
                 $ipBackup = & $backup 'ips'
-                $released = @($ipLeaks | Remove-CalicoLeakedIp @connection @writes @ipBackup -MinimumAge $MinimumAge -ThrottleLimit $ThrottleLimit)
+                $released = @($ipLeaks | Remove-CalicoLeakedIp @connection @writes @ipBackup -Force -MinimumAge $MinimumAge -ThrottleLimit $ThrottleLimit)
                 foreach ($r in $released) { $results.Add($r) }
             }
         }
@@ -165,7 +167,7 @@ function Invoke-CalicoIpamCleanup {
             & $step 'Scan' 'Succeeded' "Attempt ${Attempt}: $($releasableBlocks.Count) releasable blocks and affinities."
             if ($releasableBlocks.Count -gt 0) {
                 $blockBackup = & $backup 'blocks'
-                $released = @($releasableBlocks | Remove-CalicoEmptyBlock @connection @writes @blockBackup -ThrottleLimit $ThrottleLimit)
+                $released = @($releasableBlocks | Remove-CalicoEmptyBlock @connection @writes @blockBackup -Force -ThrottleLimit $ThrottleLimit)
                 foreach ($r in $released) { $results.Add($r) }
             }
         }
