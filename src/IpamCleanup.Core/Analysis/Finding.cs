@@ -41,7 +41,11 @@ public sealed record Finding
     /// <summary>What the removal cmdlet would do, or "report only".</summary>
     public required string Action { get; init; }
 
-    /// <summary>For DeletedNodeBlock: "Empty", "LeakedOnly" or "Borrowed"; for EmptyBlock: "Empty" or "WindowsReservedOnly".</summary>
+    /// <summary>
+    /// What a block or affinity finding found. DeletedNodeBlock: "Empty", "LeakedOnly", "Borrowed" (releasable kinds of
+    /// content), "InUse", "CoolingDown", "Unknown" (why it is kept). EmptyBlock: "Empty", "WindowsReservedOnly",
+    /// "Unaffine". OrphanAffinity: "BlockMissing" or "Stale".
+    /// </summary>
     public string? Detail { get; init; }
 
     public string? BlockName { get; init; }

@@ -1,0 +1,342 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using IpamCleanup.Core.Json;
+using IpamCleanup.Core.Naming;
+using IpamCleanup.Core.Snapshot;
+
+namespace IpamCleanup.Core.Analysis;
+
+/// <summary>Classification of every allocated ordinal (calico-ipam.md §4f F2, kube-controllers' allocationIsValid).</summary>
+internal sealed partial class LeakAnalysisRun
+{
+    private static readonly (string Type, string Prefix, Func<NodeInfo, string?> Field, string Annotation)[] Tunnels =
+    {
+        ("ipipTunnelAddress", "ipip-tunnel-addr-", n => n.IPv4IPIPTunnelAddr, "projectcalico.org/IPv4IPIPTunnelAddr"),
+        ("vxlanTunnelAddress", "vxlan-tunnel-addr-", n => n.IPv4VXLANTunnelAddr, "projectcalico.org/IPv4VXLANTunnelAddr"),
+        ("vxlanV6TunnelAddress", "vxlan-v6-tunnel-addr-", n => n.IPv6VXLANTunnelAddr, "projectcalico.org/IPv6VXLANTunnelAddr"),
+        ("wireguardTunnelAddress", "wireguard-tunnel-addr-", n => n.IPv4WireguardInterfaceAddr, "projectcalico.org/IPv4WireguardInterfaceAddr"),
+        ("wireguardV6TunnelAddress", "wireguard-v6-tunnel-addr-", n => n.IPv6WireguardInterfaceAddr, "projectcalico.org/IPv6WireguardInterfaceAddr"),
+    };
+
+    private void ScanAllocations()
+    {
+        foreach (var block in _blocks)
+        {
+            var info = block.Info;
+            foreach (var attribute in info.Attributes)
+            {
+                // Every attribute counts as a reference, even one no ordinal points at: a handle is only orphaned when
+                // no block mentions it anywhere.
+                if (attribute.SanitizedHandleId is { Length: > 0 } referenced)
+                {
+                    _referencedHandles.Add(referenced);
+                }
+            }
+
+            if (info.Cidr.SizeAsInt32 is not { } size)
+            {
+                continue;
+            }
+
+            var limit = Math.Min(size, info.Allocations.Count);
+            for (var ordinal = 0; ordinal < limit; ordinal++)
+            {
+                if (info.Allocations[ordinal] is not { } index)
+                {
+                    continue;
+                }
+
+                var attribute = index >= 0 && index < info.Attributes.Count ? info.Attributes[index] : null;
+                var allocation = new AllocationFacts(block, ordinal, attribute);
+                Classify(allocation);
+                SetAge(allocation);
+                _owners.TryGetValue(allocation.Ip, out var owners);
+                allocation.Owners = allocation.Verdict == AllocationVerdict.WindowsReserved ? ReservedForWindows(owners) : owners;
+
+                block.Allocations.Add(allocation);
+                _allocations.Add(allocation);
+                _firstAllocationByIp.TryAdd(allocation.Ip, allocation);
+                if (allocation.Verdict != AllocationVerdict.WindowsReserved && allocation.Handle is { Length: > 0 } handle)
+                {
+                    ref var first = ref CollectionsMarshal.GetValueRefOrAddDefault(_allocationsByHandle, handle, out _);
+                    allocation.NextWithSameHandle = first;
+                    first = allocation;
+                }
+            }
+        }
+    }
+
+    // calicoctl's in-use mark for these addresses; kept per allocation so it makes no MultipleOwners finding.
+    private OwnerSet ReservedForWindows(OwnerSet? owners)
+    {
+        if (owners is null)
+        {
+            return _reservedForWindows ??= new OwnerSet(Owner.WindowsReserved);
+        }
+
+        var reserved = new OwnerSet(Owner.WindowsReserved);
+        foreach (var owner in owners.All)
+        {
+            reserved.Add(owner);
+        }
+
+        return reserved;
+    }
+
+    private void SetAge(AllocationFacts a)
+    {
+        var created = GoTimestamp.Parse(a.TimestampText);
+        if (created is null && a.Block.Info.CreationTimestamp is { } blockCreated)
+        {
+            // The block is older than anything in it, so this over-estimates the age; the Reason says so.
+            created = blockCreated;
+            a.AgeFromBlock = true;
+        }
+
+        if (a.Verdict == AllocationVerdict.CoolingDown && a.Attribute?.ReleasedAt is { } releasedAt)
+        {
+            created = releasedAt;
+            a.AgeFromBlock = false;
+        }
+
+        a.Age = created is { } t ? _options.Now - t : null;
+    }
+
+    private void Classify(AllocationFacts a)
+    {
+        var attribute = a.Attribute;
+        if (attribute is null)
+        {
+            Set(a, AllocationClass.BadAttribute, AllocationVerdict.Unknown, "the allocation points at an attribute that does not exist");
+            return;
+        }
+
+        if (CalicoHandles.IsWindowsReserved(a.Handle))
+        {
+            Set(a, AllocationClass.WindowsReserved, AllocationVerdict.WindowsReserved, "reserved by the Windows host that created the block");
+            return;
+        }
+
+        if (attribute.ReleasedAt is { } releasedAt)
+        {
+            Set(a, AllocationClass.CoolingDown, AllocationVerdict.CoolingDown,
+                "released at " + releasedAt.ToString("O", CultureInfo.InvariantCulture) +
+                " and cooling down (ipCooldownSeconds " + _snapshot.Settings.IpCooldownSeconds + "); Calico frees it when the cooldown ends");
+            return;
+        }
+
+        if (string.IsNullOrEmpty(a.Handle))
+        {
+            Set(a, AllocationClass.NoHandle, AllocationVerdict.Unknown,
+                "the allocation has no handle, so nothing ties it to an owner and a release could not be checked against one");
+            return;
+        }
+
+        if (FindTunnel(a) is { } tunnel)
+        {
+            ClassifyTunnel(a, tunnel);
+            return;
+        }
+
+        if (attribute.Secondary.ContainsKey("vmi-name") || attribute.HasAlternateOwner)
+        {
+            Set(a, AllocationClass.VirtualMachine, AllocationVerdict.Unknown,
+                "a KubeVirt VM address (vmi-name " + (attribute.Get("vmi-name") ?? "?") +
+                "); VM addresses survive pod deletion by design and the snapshot holds no VM objects to check");
+            return;
+        }
+
+        if (!string.IsNullOrEmpty(attribute.Get("service")) || string.Equals(a.Block.Info.AffinityType, "virtual", StringComparison.Ordinal))
+        {
+            ClassifyLoadBalancer(a);
+            return;
+        }
+
+        if (a.Namespace is null || a.Pod is null)
+        {
+            Set(a, AllocationClass.Other, AllocationVerdict.Unknown,
+                "the allocation names no pod and is not a tunnel address (allocated by calicoctl or another IPAM client?); Calico's GC never releases such addresses");
+            return;
+        }
+
+        var dot = a.Handle.IndexOf('.', StringComparison.Ordinal);
+        if (_options.DefaultNetworkName is { } network && dot > 0 && !a.Handle.AsSpan(0, dot).SequenceEqual(network))
+        {
+            Set(a, AllocationClass.SecondaryNetwork, AllocationVerdict.Unknown,
+                "the handle belongs to CNI network '" + a.Handle[..dot] + "', not '" + network +
+                "' (Multus or a secondary Calico network); pod status and annotations only show the default network's addresses");
+            return;
+        }
+
+        ClassifyPod(a);
+    }
+
+    private static void Set(AllocationFacts a, AllocationClass allocationClass, AllocationVerdict verdict, string reason)
+    {
+        a.Class = allocationClass;
+        a.Verdict = verdict;
+        a.Reason = reason;
+    }
+
+    private static void Set(AllocationFacts a, AllocationClass allocationClass, AllocationVerdict verdict, Func<AllocationFacts, string> reason)
+    {
+        a.Class = allocationClass;
+        a.Verdict = verdict;
+        a.SetReason(reason);
+    }
+
+    private static (string Type, string Prefix, Func<NodeInfo, string?> Field, string Annotation, string? Node)? FindTunnel(AllocationFacts a)
+    {
+        foreach (var tunnel in Tunnels)
+        {
+            var byType = string.Equals(a.Type, tunnel.Type, StringComparison.Ordinal);
+            var byHandle = a.Handle!.StartsWith(tunnel.Prefix, StringComparison.Ordinal);
+            if (byType || byHandle)
+            {
+                var node = a.AttributeNode ?? (byHandle && a.Handle.Length > tunnel.Prefix.Length ? a.Handle[tunnel.Prefix.Length..] : null);
+                return (tunnel.Type, tunnel.Prefix, tunnel.Field, tunnel.Annotation, node);
+            }
+        }
+
+        return null;
+    }
+
+    private void ClassifyTunnel(AllocationFacts a, (string Type, string Prefix, Func<NodeInfo, string?> Field, string Annotation, string? Node) tunnel)
+    {
+        if (tunnel.Node is null)
+        {
+            Set(a, AllocationClass.Tunnel, AllocationVerdict.Unknown, "a " + tunnel.Type + " address that names no node");
+            return;
+        }
+
+        var node = _snapshot.FindNode(tunnel.Node);
+        if (node is null)
+        {
+            Set(a, AllocationClass.Tunnel, AllocationVerdict.Leaked, "the " + tunnel.Type + " address of node " + tunnel.Node + ", which no longer exists");
+            return;
+        }
+
+        var current = tunnel.Field(node);
+        if (current is not null && IpKey.TryParse(current, out var claimed) && claimed == a.Ip)
+        {
+            Set(a, AllocationClass.Tunnel, AllocationVerdict.InUse, "the " + tunnel.Type + " address of node " + tunnel.Node);
+            return;
+        }
+
+        Set(a, AllocationClass.Tunnel, AllocationVerdict.InUse,
+            "a " + tunnel.Type + " address of live node " + tunnel.Node + ", whose " + tunnel.Annotation + " is " +
+            (string.IsNullOrEmpty(current) ? "empty" : current) + "; calico-node reconciles its own tunnel addresses");
+    }
+
+    private void ClassifyLoadBalancer(AllocationFacts a)
+    {
+        var name = a.Attribute!.Get("service");
+        if (string.IsNullOrEmpty(name) || a.Namespace is null)
+        {
+            Set(a, AllocationClass.LoadBalancer, AllocationVerdict.Unknown,
+                "an address in virtual block " + a.Block.Cidr + " (" + a.Block.Info.Affinity + ") that names no service; LoadBalancer addresses belong to Calico's LoadBalancer controller");
+            return;
+        }
+
+        var service = a.Namespace + "/" + name;
+        if (!_services.TryGetValue(service, out var info))
+        {
+            Set(a, AllocationClass.LoadBalancer, AllocationVerdict.Unknown,
+                "the LoadBalancer address of service " + service + ", which no longer exists, so it is not in use; " +
+                "LoadBalancer addresses are left to Calico's LoadBalancer controller");
+            return;
+        }
+
+        var listed = info.IngressIPs.Any(ip => IpKey.TryParse(ip, out var key) && key == a.Ip) ||
+            (IpKey.TryParse(info.LoadBalancerIP ?? string.Empty, out var requested) && requested == a.Ip);
+        if (listed)
+        {
+            Set(a, AllocationClass.LoadBalancer, AllocationVerdict.InUse, "the LoadBalancer address of service " + service);
+            return;
+        }
+
+        Set(a, AllocationClass.LoadBalancer, AllocationVerdict.Unknown,
+            "allocated for service " + service + ", which does not list it in status.loadBalancer.ingress, so it is not in use; " +
+            "LoadBalancer addresses are left to Calico's LoadBalancer controller");
+    }
+
+    private void ClassifyPod(AllocationFacts a)
+    {
+        if (!_pods.TryGetValue((a.Namespace!, a.Pod!), out var facts))
+        {
+            Set(a, AllocationClass.Pod, AllocationVerdict.Leaked, static x => "pod " + x.Namespace + "/" + x.Pod + " no longer exists");
+            return;
+        }
+
+        a.PodFacts = facts;
+        var pod = facts.Pod;
+
+        // kube-controllers' allocationIsValid, rule by rule and in its order.
+        if (!string.IsNullOrEmpty(pod.NodeName) && a.AttributeNode is { } allocatedOn &&
+            _snapshot.FindNode(allocatedOn) is not null && !string.Equals(pod.NodeName, allocatedOn, StringComparison.Ordinal))
+        {
+            Set(a, AllocationClass.Pod, AllocationVerdict.Leaked,
+                "pod " + pod.Key + " now runs on node " + pod.NodeName + ", but this address was allocated for it on node " + allocatedOn);
+            return;
+        }
+
+        if (string.IsNullOrEmpty(pod.StatusPodIP) || pod.StatusPodIPs.Count == 0)
+        {
+            Set(a, AllocationClass.Pod, AllocationVerdict.InUse, static x => "pod " + x.Namespace + "/" + x.Pod + " exists and has not reported its IP yet");
+            return;
+        }
+
+        if (string.Equals(pod.Phase, "Failed", StringComparison.Ordinal) && string.Equals(pod.Reason, "Evicted", StringComparison.Ordinal))
+        {
+            Set(a, AllocationClass.Pod, AllocationVerdict.Leaked, "pod " + pod.Key + " was evicted (phase Failed, reason Evicted)");
+            return;
+        }
+
+        if (facts.IsFinished)
+        {
+            var why = pod.Phase is "Failed" or "Succeeded" or "Completed"
+                ? "is " + pod.Phase + ", and finished pods own no addresses"
+                : "is terminating and Calico CNI has already cleared its cni.projectcalico.org/podIP annotation";
+            Set(a, AllocationClass.Pod, AllocationVerdict.Leaked, "pod " + pod.Key + " " + why);
+            return;
+        }
+
+        if (facts.ReportedIpsUnparseable)
+        {
+            Set(a, AllocationClass.Pod, AllocationVerdict.InUse, "pod " + pod.Key + " reports an address that does not parse, so it is treated as in use");
+            return;
+        }
+
+        if (PodFacts.Contains(facts.ReportedIps, a.Ip))
+        {
+            Set(a, AllocationClass.Pod, AllocationVerdict.InUse, static x => "pod " + x.Namespace + "/" + x.Pod + " uses it");
+            return;
+        }
+
+        // Beyond kube-controllers: the Calico annotation covers the family a single-stack status leaves out (§5 item 8),
+        // and a handle naming the pod's current sandbox belongs to it whatever the status says (§5 item 3).
+        if (PodFacts.Contains(facts.AnnotationIps, a.Ip))
+        {
+            Set(a, AllocationClass.Pod, AllocationVerdict.InUse,
+                "pod " + pod.Key + " lists it in cni.projectcalico.org/podIPs (its status shows only " + Describe(facts.ReportedIps) + ")");
+            return;
+        }
+
+        var dot = a.Handle!.IndexOf('.', StringComparison.Ordinal);
+        if (dot > 0 && !string.IsNullOrEmpty(pod.AnnotationContainerId) &&
+            string.Equals(a.Handle[(dot + 1)..], pod.AnnotationContainerId, StringComparison.Ordinal))
+        {
+            Set(a, AllocationClass.Pod, AllocationVerdict.InUse, "the handle names the current sandbox of pod " + pod.Key + " (cni.projectcalico.org/containerID)");
+            return;
+        }
+
+        Set(a, AllocationClass.Pod, AllocationVerdict.Leaked,
+            "pod " + pod.Key + " exists but uses " + Describe(facts.ReportedIps) + "; this address is left from an earlier sandbox or an earlier pod of the same name");
+        if (pod.HostNetwork)
+        {
+            a.Hold = "pod " + pod.Key + " is hostNetwork now, and Calico never allocates for hostNetwork pods, so check this one by hand";
+        }
+    }
+
+    private static string Describe(IpKey[] ips) => ips.Length == 0 ? "no address" : string.Join(", ", ips.Select(ip => ip.ToString()));
+}

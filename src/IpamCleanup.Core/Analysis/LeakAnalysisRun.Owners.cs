@@ -1,0 +1,186 @@
+using System.Net;
+using System.Runtime.InteropServices;
+using IpamCleanup.Core.Net;
+using IpamCleanup.Core.Snapshot;
+
+namespace IpamCleanup.Core.Analysis;
+
+/// <summary>Who uses which address: live workloads, node tunnel annotations, Calico LoadBalancer services.</summary>
+internal sealed partial class LeakAnalysisRun
+{
+    private void CollectOwners()
+    {
+        foreach (var pod in _pods.Values)
+        {
+            if (!pod.IsLiveWorkload)
+            {
+                continue;
+            }
+
+            var owner = pod;
+            foreach (var ip in pod.ReportedIps)
+            {
+                AddOwner(ip, owner);
+            }
+
+            // Single-stack status over dual-stack Calico: the other family is only in the Calico annotation (§5 item 8).
+            if (!ReferenceEquals(pod.AnnotationIps, pod.ReportedIps))
+            {
+                foreach (var ip in pod.AnnotationIps)
+                {
+                    AddOwner(ip, owner);
+                }
+            }
+        }
+
+        foreach (var node in _snapshot.Nodes)
+        {
+            var owner = Owner.ForNode(node.Name);
+            foreach (var address in node.TunnelAddresses())
+            {
+                if (IpKey.TryParse(address, out var ip))
+                {
+                    AddOwner(ip, owner);
+                }
+            }
+        }
+
+        if (_snapshot.Settings.LoadBalancerAssignIPs is { } assignIps)
+        {
+            foreach (var service in _snapshot.Services)
+            {
+                if (!IsCalicoManagedLoadBalancer(service, assignIps))
+                {
+                    continue;
+                }
+
+                var owner = Owner.ForService(service);
+                foreach (var address in service.IngressIPs)
+                {
+                    if (IpKey.TryParse(address, out var ip))
+                    {
+                        AddOwner(ip, owner);
+                    }
+                }
+            }
+        }
+    }
+
+    // loadbalancer.IsCalicoManagedLoadBalancer, reduced to the fields a ServiceInfo carries (no annotations).
+    private static bool IsCalicoManagedLoadBalancer(ServiceInfo service, string assignIps)
+    {
+        if (!string.Equals(service.Type, "LoadBalancer", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var calicoClass = string.Equals(service.LoadBalancerClass, "calico", StringComparison.Ordinal);
+        return string.Equals(assignIps, "RequestedServicesOnly", StringComparison.Ordinal)
+            ? calicoClass || !string.IsNullOrEmpty(service.LoadBalancerIP)
+            : calicoClass || string.IsNullOrEmpty(service.LoadBalancerClass);
+    }
+
+    private void AddOwner(IpKey ip, Owner owner)
+    {
+        ref var owners = ref CollectionsMarshal.GetValueRefOrAddDefault(_owners, ip, out var exists);
+        if (exists)
+        {
+            owners!.Add(owner);
+        }
+        else
+        {
+            owners = new OwnerSet(owner);
+        }
+    }
+
+    private void EmitOwnerFindings()
+    {
+        var activePools = _snapshot.Pools.Where(p => !p.Disabled && p.Cidr.IsValid).ToList();
+        foreach (var (ip, owners) in _owners)
+        {
+            _firstAllocationByIp.TryGetValue(ip, out var allocation);
+            if (owners.Count > 1)
+            {
+                var names = owners.Names;
+                var finding = new Finding
+                {
+                    Kind = FindingKind.MultipleOwners,
+                    Releasable = false,
+                    IP = ip.ToString(),
+                    Node = allocation?.ReportNode,
+                    Handle = allocation?.Handle,
+                    RawHandle = allocation?.RawHandle,
+                    SequenceNumber = allocation?.Sequence,
+                    Owners = names,
+                    Reason = "Address " + ip + " is claimed by " + owners.Count + " live owners (" + string.Join(", ", names) +
+                        "); at most one of them can really have it, so traffic to the others is broken.",
+                    Action = ReportOnly + ": find out which owner is stale and recreate it.",
+                    ClusterGuid = _clusterGuid,
+                    ObservedAt = _snapshot.TakenAt,
+                };
+                if (allocation is not null)
+                {
+                    finding = WithBlock(finding, allocation.Block);
+                }
+
+                Add(finding, allocation?.Block, allocation?.Ordinal ?? 0, ip, string.Empty);
+            }
+
+            if (allocation is not null)
+            {
+                continue;
+            }
+
+            var address = ip.ToAddress();
+            var pool = activePools.Find(p => p.Cidr.Contains(address));
+            if (pool is null)
+            {
+                // Not Calico's address (host-local, another CNI, a cloud load balancer): not our problem to report.
+                _inUseOutsideActivePools++;
+                continue;
+            }
+
+            AddInUseNotAllocated(ip, address, owners, pool);
+        }
+    }
+
+    private void AddInUseNotAllocated(IpKey ip, IPAddress address, OwnerSet owners, PoolInfo pool)
+    {
+        var first = owners.First;
+        var names = owners.Names;
+        // Only the pool-derived block CIDR is looked up: ClusterSnapshot.BlocksContaining falls back to scanning every
+        // block, which thousands of unallocated addresses would turn quadratic.
+        BlockFacts? block = null;
+        foreach (var candidatePool in _snapshot.Pools)
+        {
+            if (block is null && candidatePool.Cidr.Contains(address) && candidatePool.BlockSize >= 0 && candidatePool.BlockSize <= candidatePool.Cidr.Bits)
+            {
+                _blocksByCidr.TryGetValue(IpNet.Containing(address, candidatePool.BlockSize).ToString(), out block);
+            }
+        }
+
+        var finding = new Finding
+        {
+            Kind = FindingKind.InUseNotAllocated,
+            Releasable = false,
+            IP = ip.ToString(),
+            Node = first.Node,
+            Namespace = owners.Count == 1 ? first.OwnerPod?.Namespace : null,
+            Pod = owners.Count == 1 ? first.OwnerPod?.Name : null,
+            PodUid = owners.Count == 1 ? first.OwnerPod?.Uid : null,
+            Owners = names,
+            Reason = string.Join(", ", names) + " uses " + ip + " inside active pool " + pool.Name + " (" + pool.Cidr +
+                "), but no IPAM block allocates it" + (block is null ? " (no block covers it)" : " (block " + block.Cidr + " has it free)") +
+                ": Calico can hand the same address to another pod.",
+            Action = ReportOnly + ": recreate the owner so Calico allocates it properly (pods using cni.projectcalico.org/ipAddrsNoIpam are expected here).",
+            ClusterGuid = _clusterGuid,
+            ObservedAt = _snapshot.TakenAt,
+        };
+        if (block is not null)
+        {
+            finding = WithBlock(finding, block);
+        }
+
+        Add(finding, block, 0, ip, string.Empty);
+    }
+}
