@@ -76,7 +76,7 @@ internal sealed partial class LeakAnalysisRun
         _blocksByCidr = new Dictionary<string, BlockFacts>(snapshot.Blocks.Count, StringComparer.Ordinal);
         foreach (var block in snapshot.Blocks)
         {
-            var facts = new BlockFacts(block, BlockStructure.Problems(block, options.Now));
+            var facts = new BlockFacts(block, Model.BlockValidator.Validate(block, options.Now));
             _blocks.Add(facts);
             if (block.Cidr.IsValid)
             {

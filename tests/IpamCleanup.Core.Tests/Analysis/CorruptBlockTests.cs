@@ -13,12 +13,12 @@ public class CorruptBlockTests
         { "negative-index", "indexes a nonexistent attribute -1" },
         { "unreferenced-attribute", "attribute 1 is not referenced" },
         { "duplicate-unallocated", "appears more than once in unallocated" },
-        { "allocated-and-unallocated", "is both allocated and in unallocated" },
-        { "unallocated-out-of-range", "ordinal 99 in unallocated is out of range" },
-        { "count-mismatch", "expected 4 addresses, but unallocated (2) + allocated (1) = 3" },
-        { "allocations-length", "allocations has 3 entries, expected 4" },
+        { "allocated-and-unallocated", "ordinal 0 is allocated but appears in unallocated" },
+        { "unallocated-out-of-range", "ordinal 99 appears in unallocated but is outside the block" },
+        { "count-mismatch", "expected 4 addresses in this block, but unallocated (2) + allocated (1) = 3" },
+        { "allocations-length", "has 3 allocations, expected 4" },
         { "released-in-future", "in the future" },
-        { "parse-error", "could not be parsed" },
+        { "parse-error", "sequenceNumberForAllocation[\"x\"] is not an ordinal" },
     };
 
     [Theory]
