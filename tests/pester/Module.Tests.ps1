@@ -48,7 +48,7 @@ Describe 'Command <Name>' -ForEach $commands {
     }
 
     It 'supports -WhatIf and -Confirm when it can write' {
-        if ($Command.Verb -notin 'Get', 'Export') {
+        if ($Command.Verb -notin 'Get', 'Export', 'Write') {
             $Command.Parameters.Keys | Should -Contain 'WhatIf'
             $Command.Parameters.Keys | Should -Contain 'Confirm'
         }
