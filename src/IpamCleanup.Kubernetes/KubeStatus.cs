@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace IpamCleanup.Kubernetes;
 
 /// <summary>The parts of a Kubernetes <c>Status</c> error body worth showing: reason, message and code.</summary>
-public sealed record KubeStatus(int Code, string? Reason, string? Message)
+internal sealed record KubeStatus(int Code, string? Reason, string? Message)
 {
     /// <summary>Parses a Status body; falls back to a short text excerpt when the body is not a Status.</summary>
     internal static KubeStatus Parse(int code, ReadOnlySpan<byte> body)

@@ -51,6 +51,11 @@ internal static class SnapshotParsers
             var list = new List<string>(podIPArray.GetArrayLength());
             foreach (var entry in podIPArray.EnumerateArray())
             {
+                if (entry.ValueKind != JsonValueKind.Object)
+                {
+                    continue;
+                }
+
                 // The first entry repeats status.podIP: keep one string instance for both.
                 if (statusPodIP is not null && entry.TryGetProperty("ip", out var ipElement) &&
                     ipElement.ValueKind == JsonValueKind.String && ipElement.ValueEquals(statusPodIP))

@@ -42,6 +42,17 @@ public class ClusterSnapshotBuilderTests
     }
 
     [Fact]
+    public void Malformed_pod_ip_entries_are_skipped_instead_of_failing_the_scan()
+    {
+        var builder = new ClusterSnapshotBuilder(CalicoApiVersion.CrdV1, TakenAt);
+        builder.AddPod(Element("""{"apiVersion":"v1","kind":"Pod","metadata":{"namespace":"ns","name":"p","uid":"u"},"spec":{"nodeName":"n"},"status":{"phase":"Running","podIP":"10.0.0.1","podIPs":["10.0.0.9",null,{"ip":"10.0.0.1"},{"ip":"fd00::1"}]}}"""));
+
+        var pod = builder.Build().FindPod("ns", "p")!;
+
+        Assert.Equal(new[] { "10.0.0.1", "fd00::1" }, pod.StatusPodIPs);
+    }
+
+    [Fact]
     public void Host_network_pod_is_marked()
     {
         var pod = BuildSample().FindPod("kube-system", "kube-proxy-x")!;
