@@ -33,7 +33,8 @@ internal sealed class ApiTransport
         _baseUrl = baseUri.GetLeftPart(UriPartial.Path).TrimEnd('/');
         _hostHeader = string.IsNullOrWhiteSpace(hostHeader) ? null : hostHeader;
         ContextName = contextName;
-        Server = KubeConfigLoader.RedactUserInfo(baseUri.ToString());
+        // Printed as kubectl prints it: no user information, no trailing slash.
+        Server = KubeConfigLoader.RedactUserInfo(baseUri.ToString()).TrimEnd('/');
         _options = options;
         _errors = errors;
         Log = options.Log;

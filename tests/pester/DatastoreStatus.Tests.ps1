@@ -15,7 +15,7 @@ Describe 'Get-CalicoDatastoreStatus' {
     It 'reports layout, version, lock state and object counts of the cluster' {
         $status = Get-CalicoDatastoreStatus -KubeConfig $sandbox.KubeConfig
         $status.Context | Should -Be 'sandbox'
-        $status.Server.TrimEnd('/') | Should -Be $sandbox.Uri.TrimEnd('/')
+        $status.Server | Should -Be $sandbox.Uri.TrimEnd('/')
         $status.ApiVersion | Should -Be 'crd.projectcalico.org/v1'
         $status.DatastoreReady | Should -Be 'true'
         $status.Locked | Should -BeFalse
