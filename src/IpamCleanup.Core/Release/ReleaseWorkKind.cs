@@ -1,6 +1,6 @@
 namespace IpamCleanup.Core.Release;
 
-/// <summary>The write procedure a work item runs (calico-ipam.md §4f).</summary>
+/// <summary>The write procedure a work item runs (calico-ipam.md §4f), declared in the order a run executes them.</summary>
 public enum ReleaseWorkKind
 {
     /// <summary>F3: release the leaked pod and tunnel addresses of one block as one batch.</summary>

@@ -54,7 +54,7 @@ internal static class DeletedNodeBlockRelease
                 return await EmptyBlockRelease.StaleAsync(run, context, block, affinity, cancellationToken).ConfigureAwait(false);
             }
 
-            var (pods, nodes) = await LiveCheck.ReadOwnersAsync(run, block, Array.Empty<string>(), null, cancellationToken).ConfigureAwait(false);
+            var (pods, nodes) = await LiveCheck.ReadOwnersAsync(run, block, null, cancellationToken).ConfigureAwait(false);
             var analysis = LiveCheck.Analyze(run, new[] { block }, Array.Empty<IpamHandleObject>(), affinity is null ? Array.Empty<BlockAffinityObject>() : new[] { affinity }, pods, nodes);
             var fresh = analysis.Findings.FirstOrDefault(f => f.Kind == FindingKind.DeletedNodeBlock && f.Block == cidr);
             if (fresh is null)

@@ -189,7 +189,7 @@ internal static class IpBatchRelease
             allocations[ordinal] is { } index && index >= 0 && index < attributes.Count &&
             handles.Contains(attributes[index].SanitizedHandleId ?? string.Empty);
 
-        var (pods, nodes) = await LiveCheck.ReadOwnersAsync(run, block, Array.Empty<string>(), Related, cancellationToken).ConfigureAwait(false);
+        var (pods, nodes) = await LiveCheck.ReadOwnersAsync(run, block, Related, cancellationToken).ConfigureAwait(false);
         var analysis = LiveCheck.Analyze(run, new[] { block }, Array.Empty<IpamHandleObject>(), Array.Empty<BlockAffinityObject>(), pods, nodes);
         open.RemoveAll(p =>
         {

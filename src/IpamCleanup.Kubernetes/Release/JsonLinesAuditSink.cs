@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -51,18 +50,6 @@ public sealed class JsonLinesAuditSink : IAuditSink, IDisposable
             _stream.Write(_buffer.GetBuffer(), 0, (int)_buffer.Length);
             _stream.Flush(flushToDisk: false);
         }
-    }
-
-    /// <summary>The line written for <paramref name="record"/>, without the newline (for tests and other sinks).</summary>
-    public static string Format(AuditRecord record)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            WriteRecord(writer, record);
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
     public void Dispose()

@@ -21,10 +21,10 @@ internal static class LiveCheck
 
     /// <summary>Reads the pods and nodes the allocations at <paramref name="ordinals"/> name (null: every allocation).</summary>
     public static async Task<(List<PodInfo> Pods, List<NodeInfo> Nodes)> ReadOwnersAsync(
-        ReleaseRun run, IpamBlockObject block, IEnumerable<string> extraNodes, Func<int, bool>? ordinals, CancellationToken cancellationToken)
+        ReleaseRun run, IpamBlockObject block, Func<int, bool>? ordinals, CancellationToken cancellationToken)
     {
         var podKeys = new SortedSet<(string Namespace, string Name)>();
-        var nodeNames = new SortedSet<string>(extraNodes, StringComparer.Ordinal);
+        var nodeNames = new SortedSet<string>(StringComparer.Ordinal);
         var allocations = block.Allocations;
         var attributes = block.Attributes;
         for (var ordinal = 0; ordinal < allocations.Count; ordinal++)

@@ -93,7 +93,8 @@ public sealed class ReleaseEngine
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(onResult);
-        var list = items.ToList();
+        // Plan order (address batches first) is what lets a block item wait for the batch on its own block.
+        var list = items.OrderBy(i => (int)i.Kind).ToList();
         if (list.Count == 0)
         {
             return;

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using IpamCleanup.Core.Analysis;
 using IpamCleanup.Core.Release;
 using static IpamCleanup.Kubernetes.Tests.Release.ReleaseKit;

@@ -1,7 +1,5 @@
-using System.Text.Json.Nodes;
 using IpamCleanup.Core.Analysis;
 using IpamCleanup.Core.Release;
-using IpamCleanup.Kubernetes.Release;
 using static IpamCleanup.Kubernetes.Tests.Release.ReleaseKit;
 
 namespace IpamCleanup.Kubernetes.Tests.Release;

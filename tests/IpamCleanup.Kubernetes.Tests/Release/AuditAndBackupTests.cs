@@ -1,6 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using IpamCleanup.Core.Analysis;
 using IpamCleanup.Core.Release;
 using IpamCleanup.Kubernetes.Release;
 using static IpamCleanup.Kubernetes.Tests.Release.ReleaseKit;

@@ -18,12 +18,10 @@ public sealed class EngineBehaviourTests
         using var client = await cluster.ConnectAsync();
         var plan = ReleasePlanner.Plan((await ScanAsync(client)).Where(f => f.Releasable), ReleasePlanner.AddressKinds);
         var engine = new ReleaseEngine(client, Options(throttle: 2));
-        var threads = new HashSet<int>();
         var results = new List<ReleaseResult>();
 
         await foreach (var result in engine.ExecuteAsync(plan.Items))
         {
-            threads.Add(Environment.CurrentManagedThreadId);
             results.Add(result);
         }
 

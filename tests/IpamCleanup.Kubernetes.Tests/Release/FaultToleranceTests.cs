@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using IpamCleanup.Core.Release;
 using IpamCleanup.Sandbox;
 using static IpamCleanup.Kubernetes.Tests.Release.ReleaseKit;

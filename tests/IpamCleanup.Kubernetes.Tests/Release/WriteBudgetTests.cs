@@ -80,7 +80,7 @@ public sealed class WriteBudgetTests
         var results = await engine.ReleaseAsync(leaks);
 
         Assert.All(results, r => Assert.Equal(ReleaseStatus.Released, r.Status));
-        Assert.True(engine.Statistics.Conflicts > 0);
+        Assert.True(engine.Statistics.Conflicts > 0, $"{leaks.Count} leaks in {blocks} blocks, {engine.Statistics}, attempted {string.Join(", ", cluster.Server.Writes.AttemptedSnapshot())}");
         var writes = cluster.Server.Writes;
         Assert.Equal(blocks, writes.Count("update", "ipamblocks"));
         Assert.Equal(leaks.Count, writes.Count("update", "ipamhandles"));
