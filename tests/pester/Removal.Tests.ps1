@@ -111,6 +111,8 @@ Describe 'Safety across clusters and changes' {
         $results = @(Remove-CalicoLeakedIp -KubeConfig $a.KubeConfig -FromCalicoctlReport $report, $report -Confirm:$false -Force)
         @($results | Where-Object { "$($_.Status)" -eq 'Released' }).Count | Should -BeGreaterOrEqual 6
         @(Get-CalicoIpamLeak -KubeConfig $a.KubeConfig -Kind LeakedIp | Where-Object Releasable) | Should -BeNullOrEmpty
+        # The report's handle UIDs are bit-reversed (libcalico's view); they must still match the live handles.
+        @(Get-CalicoIpamLeak -KubeConfig $a.KubeConfig -Kind OrphanHandle | Where-Object Releasable) | Should -BeNullOrEmpty
     }
 
     It 'skips a finding whose object changed since the scan (ChangedSinceScan) and writes nothing for it' {

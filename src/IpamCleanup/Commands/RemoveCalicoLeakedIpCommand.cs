@@ -1,7 +1,9 @@
 using System.Management.Automation;
 using IpamCleanup.Core;
 using IpamCleanup.Core.Analysis;
+using IpamCleanup.Core.Naming;
 using IpamCleanup.Core.Net;
+using IpamCleanup.Kubernetes;
 using IpamCleanup.Core.Release;
 
 namespace IpamCleanup.Commands;
@@ -147,7 +149,7 @@ public sealed class RemoveCalicoLeakedIpCommand : ReleaseCommandBase
 
         foreach (var handle in plan.Handles)
         {
-            if (byHandle.TryGetValue(handle.Id, out var orphan) && orphan.HandleResourceVersion == handle.Revision)
+            if (byHandle.TryGetValue(handle.Id, out var orphan) && orphan.HandleResourceVersion == handle.Revision && SameUid(handle, orphan))
             {
                 releasable.Add(orphan);
             }
@@ -160,6 +162,20 @@ public sealed class RemoveCalicoLeakedIpCommand : ReleaseCommandBase
         }
 
         return releasable;
+    }
+
+    /// <summary>calicoctl reports libcalico's view of the UID: bit-reversed for crd.projectcalico.org/v1 objects, raw for v3.</summary>
+    private bool SameUid(CalicoctlLeakedHandle handle, Finding orphan)
+    {
+        if (string.IsNullOrEmpty(handle.Uid))
+        {
+            return true;
+        }
+
+        var raw = Client.Resources.Group == CalicoResources.ClassicGroup
+            ? (CalicoUid.TryReverse(handle.Uid, out var reversed) ? reversed : null)
+            : handle.Uid;
+        return string.Equals(raw, orphan.HandleUid, StringComparison.OrdinalIgnoreCase);
     }
 
     private AnalysisResult Analyze()
