@@ -83,7 +83,8 @@ function Read-TrxCounts {
         $counters = ([xml](Get-Content -Raw $file.FullName)).TestRun.ResultSummary.Counters
         $totals.Passed += [int]$counters.passed
         $totals.Failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
-        $totals.Skipped += [int]$counters.notExecuted
+        # Skipped tests are neither executed nor counted in notExecuted by the TRX logger: total - executed.
+        $totals.Skipped += [int]$counters.total - [int]$counters.executed
     }
     $totals
 }
