@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace IpamCleanup.Bench;
 
-/// <summary>Command line: <c>[--nodes 5000] [--pods 150000] [--quick] [--scenario read|all|NAME[,NAME]] [--runs 3] [--warmups 2] [--page-size 500]</c>.</summary>
+/// <summary>Command line: <c>[--nodes 5000] [--pods 150000] [--quick] [--scenario read|export|analyze|leak|release|all|NAME[,NAME]] [--runs 3] [--warmups 2] [--page-size 500]</c>.</summary>
 internal sealed record BenchOptions
 {
     public int Nodes { get; init; } = 5000;
@@ -85,5 +85,5 @@ internal sealed record BenchOptions
 
     public const string Usage =
         "dotnet run -c Release --project bench/IpamCleanup.Bench -- [--nodes 5000 --pods 150000] [--quick] " +
-        "[--scenario read|all|<name>[,<name>]] [--runs 3] [--warmups 2] [--page-size 500] [--generate leakedPods=200,...] [--verbose]";
+        "[--scenario read|export|analyze|leak|release|all|<name>[,<name>]] [--runs 3] [--warmups 2] [--page-size 500] [--generate leakedPods=200,...] [--verbose]";
 }

@@ -14,9 +14,9 @@ catch (ArgumentException e)
     return 2;
 }
 
-// Registration order is run order. Add new measurements (analysis time, live Get-CalicoIpamLeak, release
-// throughput) as further scenarios with their own group names.
-var scenarios = ReadScenarios.All().ToList();
+// Registration order is run order: the read, the analysis and the live Get-CalicoIpamLeak path share the generated
+// cluster; the release scenario brings up its own sandboxes.
+var scenarios = ReadScenarios.All().Concat(AnalysisScenarios.All()).Concat(ReleaseScenarios.All()).ToList();
 var wanted = options.Scenario.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 var selected = scenarios.Where(s => wanted.Contains("all") || wanted.Contains(s.Name) || s.Groups.Any(wanted.Contains)).ToList();
 if (selected.Count == 0)
@@ -46,7 +46,7 @@ finally
 
 var store = server.Store;
 Console.WriteLine();
-Console.WriteLine($"### IpamCleanup snapshot read benchmark ({(options.Quick ? "quick" : "full")})");
+Console.WriteLine($"### IpamCleanup benchmark ({(options.Quick ? "quick" : "full")})");
 Console.WriteLine();
 Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription} ({RuntimeInformation.ProcessArchitecture}), " +
                   $"GC {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}{(System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.Interactive ? ", concurrent" : "")}.");

@@ -55,7 +55,7 @@ public sealed class AllocationState
     public FindingKind? Kind => _facts.Kind;
 
     /// <summary>Who uses the address: "Workload(ns/name)", "Node(name)", "Service(ns/name)", "Reserved for Windows".</summary>
-    public IReadOnlyList<string> Owners => _facts.Owners?.Names ?? Array.Empty<string>();
+    public IReadOnlyList<string> Owners => _facts.OwnerNames ?? Array.Empty<string>();
 
     public override string ToString() => IP + " " + Block + (Releasable ? " releasable" : " in use");
 

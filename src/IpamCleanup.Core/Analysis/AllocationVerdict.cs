@@ -1,6 +1,6 @@
 namespace IpamCleanup.Core.Analysis;
 
-internal enum AllocationVerdict
+internal enum AllocationVerdict : byte
 {
     InUse,
 

@@ -36,6 +36,12 @@ public sealed record AnalysisOptions
     /// <summary>Only these kinds are returned (the summary still counts every kind). Null returns all.</summary>
     public ISet<FindingKind>? Kinds { get; init; }
 
+    /// <summary>
+    /// How many threads the per-allocation work may use; null decides from the snapshot's size and the core count.
+    /// The result never depends on it (tests run every scenario both ways).
+    /// </summary>
+    internal int? Parallelism { get; init; }
+
     internal void Validate()
     {
         if (MinimumAge < TimeSpan.Zero)
@@ -46,6 +52,11 @@ public sealed record AnalysisOptions
         if (KeepBlocksPerNode < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(KeepBlocksPerNode), KeepBlocksPerNode, "KeepBlocksPerNode cannot be negative.");
+        }
+
+        if (Parallelism < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Parallelism), Parallelism, "Parallelism must be at least 1.");
         }
     }
 }

@@ -7,8 +7,9 @@ internal sealed partial class LeakAnalysisRun
 {
     private void DecideHandles()
     {
-        foreach (var (handle, head) in _allocationsByHandle)
+        foreach (var slot in _handles.AllocatedSlots)
         {
+            var (handle, head) = (_handles.Id(slot), _handles.Head(slot));
             AllocationFacts? blocker = null;
             for (var a = head; a is not null && blocker is null; a = a.NextWithSameHandle)
             {
@@ -59,11 +60,12 @@ internal sealed partial class LeakAnalysisRun
             return a.Block.CorruptReason;
         }
 
-        if (a.Owners is { } owners)
+        if (a.OwnerNames is { } owners)
         {
-            return "the address is in use by " + string.Join(", ", owners.Names) + " although the allocation does not name it";
+            return "the address is in use by " + string.Join(", ", owners) + " although the allocation does not name it";
         }
 
+        EnsureAge(a);
         if (a.Age is not { } age)
         {
             return "its age is unknown (no timestamp attribute and no block creationTimestamp)";
@@ -102,7 +104,7 @@ internal sealed partial class LeakAnalysisRun
             }
 
             if (a.Handle is { Length: > 0 } handle && a.Class is not (AllocationClass.WindowsReserved or AllocationClass.CoolingDown) &&
-                !_handles.ContainsKey(handle))
+                _handles.Info(a.HandleSlot) is null)
             {
                 var releasedByIp = a.Releasable
                     ? " The address is also reported as " + a.Kind + " and is released by IP with the handle and sequence number check; only the handle decrement is skipped."
@@ -117,6 +119,7 @@ internal sealed partial class LeakAnalysisRun
 
     private void EmitLeak(AllocationFacts a, FindingKind kind)
     {
+        EnsureAge(a);
         var age = a.AgeFromBlock ? " (the allocation has no timestamp; its age is the block's)" : string.Empty;
         if (kind == FindingKind.PartialHandle)
         {
@@ -131,7 +134,7 @@ internal sealed partial class LeakAnalysisRun
         }
 
         var sequence = a.Sequence.ToString(CultureInfo.InvariantCulture);
-        var decrement = _handles.ContainsKey(a.Handle!)
+        var decrement = HandleObjectOf(a) is not null
             ? ", then decrement handle " + a.Handle + " for block " + a.Block.Cidr
             : "; handle object " + a.Handle + " does not exist, so there is nothing to decrement";
         Emit(a, kind, true, Capitalize(a.Reason) + age + ".",
@@ -140,7 +143,8 @@ internal sealed partial class LeakAnalysisRun
 
     private void Emit(AllocationFacts a, FindingKind kind, bool releasable, string reason, string action)
     {
-        _handles.TryGetValue(a.Handle ?? string.Empty, out var handle);
+        EnsureAge(a);
+        var handle = HandleObjectOf(a);
         var finding = new Finding
         {
             Kind = kind,
@@ -160,7 +164,7 @@ internal sealed partial class LeakAnalysisRun
             HandleResourceVersion = handle?.ResourceVersion,
             HandleUid = handle?.Uid,
             PodUid = a.PodFacts?.Pod.Uid,
-            Owners = a.Owners?.Names ?? Array.Empty<string>(),
+            Owners = a.OwnerNames ?? Array.Empty<string>(),
             ClusterGuid = _clusterGuid,
             ObservedAt = _snapshot.TakenAt,
         };

@@ -18,69 +18,156 @@ internal sealed partial class LeakAnalysisRun
         ("wireguardV6TunnelAddress", "wireguard-v6-tunnel-addr-", n => n.IPv6WireguardInterfaceAddr, "projectcalico.org/IPv6WireguardInterfaceAddr"),
     };
 
+    /// <summary>
+    /// Judges every allocated ordinal. The judging (classification, age, owners) reads only indexes that are complete
+    /// by now and writes only the block's own facts, so blocks are judged in parallel at scale; everything whose
+    /// outcome depends on order (new handle slots, the first allocation of an address, the per-handle lists, the
+    /// allocation list) is then done on this thread in block and ordinal order.
+    /// </summary>
+    /// <summary>A judging thread's handle slots of the current block's attributes, by attribute index.</summary>
+    [ThreadStatic]
+    private static int[]? t_attributeSlots;
+
     private void ScanAllocations()
     {
+        ForEachIndex(_blocks.Count, i => JudgeBlock(_blocks[i]));
         foreach (var block in _blocks)
         {
-            var info = block.Info;
-            foreach (var attribute in info.Attributes)
+            if (block.HasUnknownHandles)
             {
-                // Every attribute counts as a reference, even one no ordinal points at: a handle is only orphaned when
-                // no block mentions it anywhere.
-                if (attribute.SanitizedHandleId is { Length: > 0 } referenced)
+                // Handle IDs without an IPAMHandle object get their slot here, in order.
+                foreach (var attribute in block.Info.Attributes)
                 {
-                    _referencedHandles.Add(referenced);
+                    if (attribute.SanitizedHandleId is { Length: > 0 } referenced)
+                    {
+                        _handles.MarkReferenced(_handles.GetOrAdd(referenced));
+                    }
                 }
             }
 
-            if (info.Cidr.SizeAsInt32 is not { } size)
+            foreach (var allocation in block.Allocations)
             {
-                continue;
-            }
-
-            var limit = Math.Min(size, info.Allocations.Count);
-            for (var ordinal = 0; ordinal < limit; ordinal++)
-            {
-                if (info.Allocations[ordinal] is not { } index)
+                if (allocation.HandleSlot == HandleTable.None && allocation.Handle is { Length: > 0 } handle)
                 {
-                    continue;
+                    allocation.HandleSlot = _handles.GetOrAdd(handle);
                 }
 
-                var attribute = index >= 0 && index < info.Attributes.Count ? info.Attributes[index] : null;
-                var allocation = new AllocationFacts(block, ordinal, attribute);
-                Classify(allocation);
-                SetAge(allocation);
-                _owners.TryGetValue(allocation.Ip, out var owners);
-                allocation.Owners = allocation.Verdict == AllocationVerdict.WindowsReserved ? ReservedForWindows(owners) : owners;
+                var owners = allocation.OwnerSlot;
+                if (owners != OwnerTable.None && _owners.FirstAllocation(owners) is null)
+                {
+                    _owners.SetFirstAllocation(owners, allocation);
+                    _allocatedOwnedAddresses++;
+                }
 
-                block.Allocations.Add(allocation);
+                if (allocation.Verdict == AllocationVerdict.WindowsReserved)
+                {
+                    allocation.OwnerSlot = ReservedForWindows(owners);
+                }
+
                 _allocations.Add(allocation);
-                _firstAllocationByIp.TryAdd(allocation.Ip, allocation);
-                if (allocation.Verdict != AllocationVerdict.WindowsReserved && allocation.Handle is { Length: > 0 } handle)
+                if (allocation.Verdict != AllocationVerdict.WindowsReserved && allocation.HandleSlot != HandleTable.None)
                 {
-                    ref var first = ref CollectionsMarshal.GetValueRefOrAddDefault(_allocationsByHandle, handle, out _);
-                    allocation.NextWithSameHandle = first;
-                    first = allocation;
+                    _handles.Push(allocation.HandleSlot, allocation);
                 }
             }
         }
     }
 
-    // calicoctl's in-use mark for these addresses; kept per allocation so it makes no MultipleOwners finding.
-    private OwnerSet ReservedForWindows(OwnerSet? owners)
+    /// <summary>The order-free part of the scan for one block; safe to run for several blocks at once.</summary>
+    private void JudgeBlock(BlockFacts block)
     {
-        if (owners is null)
+        var info = block.Info;
+        var attributes = info.Attributes;
+        var attributeCount = attributes.Count;
+        var slots = t_attributeSlots is { } buffer && buffer.Length >= attributeCount
+            ? buffer
+            : t_attributeSlots = new int[Math.Max(64, attributeCount)];
+        for (var i = 0; i < attributeCount; i++)
         {
-            return _reservedForWindows ??= new OwnerSet(Owner.WindowsReserved);
+            // Every attribute counts as a reference, even one no ordinal points at: a handle is only orphaned when
+            // no block mentions it anywhere. Setting the flag from several threads is harmless (they all set true).
+            var slot = HandleTable.None;
+            if (attributes[i].SanitizedHandleId is { Length: > 0 } referenced)
+            {
+                if (_handles.TryFind(referenced, out slot))
+                {
+                    _handles.MarkReferenced(slot);
+                }
+                else
+                {
+                    slot = HandleTable.None;
+                    block.HasUnknownHandles = true;
+                }
+            }
+
+            slots[i] = slot;
         }
 
-        var reserved = new OwnerSet(Owner.WindowsReserved);
-        foreach (var owner in owners.All)
+        JudgeAllocations(block, slots);
+    }
+
+    private void JudgeAllocations(BlockFacts block, int[] slots)
+    {
+        var info = block.Info;
+        var attributes = info.Attributes;
+        var attributeCount = attributes.Count;
+        if (info.Cidr.SizeAsInt32 is not { } size)
         {
-            reserved.Add(owner);
+            return;
+        }
+
+        var limit = Math.Min(size, info.Allocations.Count);
+        var count = 0;
+        for (var ordinal = 0; ordinal < limit; ordinal++)
+        {
+            count += info.Allocations[ordinal] is null ? 0 : 1;
+        }
+
+        block.Allocations.Capacity = count;
+        for (var ordinal = 0; ordinal < limit; ordinal++)
+        {
+            if (info.Allocations[ordinal] is not { } index)
+            {
+                continue;
+            }
+
+            var inRange = index >= 0 && index < attributeCount;
+            var allocation = new AllocationFacts(block, ordinal, inRange ? attributes[index] : null, inRange ? slots[index] : HandleTable.None);
+            Classify(allocation);
+            allocation.OwnerSlot = _owners.TryFind(allocation.Ip, out var owners) ? owners : OwnerTable.None;
+            block.Allocations.Add(allocation);
+        }
+    }
+
+    // calicoctl's in-use mark for these addresses; kept per allocation so it makes no MultipleOwners finding.
+    private int ReservedForWindows(int owners)
+    {
+        if (owners == OwnerTable.None)
+        {
+            if (_reservedForWindows == OwnerTable.None)
+            {
+                _reservedForWindows = _owners.Detached(Owner.WindowsReserved);
+            }
+
+            return _reservedForWindows;
+        }
+
+        var reserved = _owners.Detached(Owner.WindowsReserved);
+        foreach (var owner in _owners.All(owners).ToList())
+        {
+            _owners.Add(reserved, owner);
         }
 
         return reserved;
+    }
+
+    /// <summary>Works out the allocation's age the first time it is needed (findings and release holds; most never are).</summary>
+    private void EnsureAge(AllocationFacts a)
+    {
+        if (!a.HasAge)
+        {
+            SetAge(a);
+        }
     }
 
     private void SetAge(AllocationFacts a)
@@ -138,7 +225,7 @@ internal sealed partial class LeakAnalysisRun
             return;
         }
 
-        if (attribute.Secondary.ContainsKey("vmi-name") || attribute.HasAlternateOwner)
+        if (attribute.HasVmiName || attribute.HasAlternateOwner)
         {
             Set(a, AllocationClass.VirtualMachine, AllocationVerdict.Unknown,
                 "a KubeVirt VM address (vmi-name " + (attribute.Get("vmi-name") ?? "?") +
@@ -146,7 +233,7 @@ internal sealed partial class LeakAnalysisRun
             return;
         }
 
-        if (!string.IsNullOrEmpty(attribute.Get("service")) || string.Equals(a.Block.Info.AffinityType, "virtual", StringComparison.Ordinal))
+        if (!string.IsNullOrEmpty(attribute.Service) || string.Equals(a.Block.AffinityType, "virtual", StringComparison.Ordinal))
         {
             ClassifyLoadBalancer(a);
             return;
@@ -230,7 +317,7 @@ internal sealed partial class LeakAnalysisRun
 
     private void ClassifyLoadBalancer(AllocationFacts a)
     {
-        var name = a.Attribute!.Get("service");
+        var name = a.Attribute!.Service;
         if (string.IsNullOrEmpty(name) || a.Namespace is null)
         {
             Set(a, AllocationClass.LoadBalancer, AllocationVerdict.Unknown,
@@ -262,7 +349,7 @@ internal sealed partial class LeakAnalysisRun
 
     private void ClassifyPod(AllocationFacts a)
     {
-        if (!_pods.TryGetValue((a.Namespace!, a.Pod!), out var facts))
+        if (FindPodFacts(a.Namespace!, a.Pod!) is not { } facts)
         {
             Set(a, AllocationClass.Pod, AllocationVerdict.Leaked, static x => "pod " + x.Namespace + "/" + x.Pod + " no longer exists");
             return;
@@ -273,7 +360,7 @@ internal sealed partial class LeakAnalysisRun
 
         // kube-controllers' allocationIsValid, rule by rule and in its order.
         if (!string.IsNullOrEmpty(pod.NodeName) && a.AttributeNode is { } allocatedOn &&
-            _snapshot.FindNode(allocatedOn) is not null && !string.Equals(pod.NodeName, allocatedOn, StringComparison.Ordinal))
+            !string.Equals(pod.NodeName, allocatedOn, StringComparison.Ordinal) && _snapshot.FindNode(allocatedOn) is not null)
         {
             Set(a, AllocationClass.Pod, AllocationVerdict.Leaked,
                 "pod " + pod.Key + " now runs on node " + pod.NodeName + ", but this address was allocated for it on node " + allocatedOn);

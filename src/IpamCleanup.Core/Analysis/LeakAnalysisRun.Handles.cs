@@ -5,13 +5,16 @@ internal sealed partial class LeakAnalysisRun
 {
     private void EmitOrphanHandles()
     {
-        foreach (var handle in _snapshot.Handles)
+        for (var i = 0; i < _snapshot.Handles.Count; i++)
         {
-            var id = Sanitize(handle.HandleId);
-            if (_referencedHandles.Contains(id))
+            var slot = _handles.SlotOfHandle(i);
+            if (_handles.IsReferenced(slot))
             {
                 continue;
             }
+
+            var handle = _snapshot.Handles[i];
+            var id = _handles.Id(slot);
 
             var age = handle.CreationTimestamp is { } created ? _options.Now - created : (TimeSpan?)null;
             var corrupt = handle.Blocks.Keys

@@ -8,30 +8,33 @@ namespace IpamCleanup.Core.Analysis;
 /// <summary>Who uses which address: live workloads, node tunnel annotations, Calico LoadBalancer services.</summary>
 internal sealed partial class LeakAnalysisRun
 {
-    private void CollectOwners()
+    /// <summary>The addresses of one indexed pod, if it is a live workload.</summary>
+    private void CollectOwners(PodFacts pod)
     {
-        foreach (var pod in _pods.Values)
+        if (!pod.IsLiveWorkload)
         {
-            if (!pod.IsLiveWorkload)
-            {
-                continue;
-            }
+            return;
+        }
 
-            var owner = pod;
-            foreach (var ip in pod.ReportedIps)
+        var owner = pod;
+        foreach (var ip in pod.ReportedIps)
+        {
+            AddOwner(ip, owner);
+        }
+
+        // Single-stack status over dual-stack Calico: the other family is only in the Calico annotation (§5 item 8).
+        if (!ReferenceEquals(pod.AnnotationIps, pod.ReportedIps))
+        {
+            foreach (var ip in pod.AnnotationIps)
             {
                 AddOwner(ip, owner);
             }
-
-            // Single-stack status over dual-stack Calico: the other family is only in the Calico annotation (§5 item 8).
-            if (!ReferenceEquals(pod.AnnotationIps, pod.ReportedIps))
-            {
-                foreach (var ip in pod.AnnotationIps)
-                {
-                    AddOwner(ip, owner);
-                }
-            }
         }
+    }
+
+    /// <summary>Node tunnel addresses and Calico LoadBalancer addresses, after every pod's.</summary>
+    private void CollectOtherOwners()
+    {
 
         foreach (var node in _snapshot.Nodes)
         {
@@ -80,28 +83,24 @@ internal sealed partial class LeakAnalysisRun
             : calicoClass || string.IsNullOrEmpty(service.LoadBalancerClass);
     }
 
-    private void AddOwner(IpKey ip, Owner owner)
-    {
-        ref var owners = ref CollectionsMarshal.GetValueRefOrAddDefault(_owners, ip, out var exists);
-        if (exists)
-        {
-            owners!.Add(owner);
-        }
-        else
-        {
-            owners = new OwnerSet(owner);
-        }
-    }
+    private void AddOwner(IpKey ip, Owner owner) => _owners.Claim(ip, owner);
 
     private void EmitOwnerFindings()
     {
-        var activePools = _snapshot.Pools.Where(p => !p.Disabled && p.Cidr.IsValid).ToList();
-        foreach (var (ip, owners) in _owners)
+        if (_owners.SharedAddresses == 0 && _allocatedOwnedAddresses == _owners.AddressCount)
         {
-            _firstAllocationByIp.TryGetValue(ip, out var allocation);
-            if (owners.Count > 1)
+            // Every claimed address has one owner and is allocated: there is nothing to report, so the pass is skipped.
+            return;
+        }
+
+        var activePools = _snapshot.Pools.Where(p => !p.Disabled && p.Cidr.IsValid).ToList();
+        for (var slot = 0; slot < _owners.AddressCount; slot++)
+        {
+            var ip = _owners.Ip(slot);
+            var allocation = _owners.FirstAllocation(slot);
+            if (_owners.Count(slot) > 1)
             {
-                var names = owners.Names;
+                var names = _owners.Names(slot);
                 var finding = new Finding
                 {
                     Kind = FindingKind.MultipleOwners,
@@ -112,7 +111,7 @@ internal sealed partial class LeakAnalysisRun
                     RawHandle = allocation?.RawHandle,
                     SequenceNumber = allocation?.Sequence,
                     Owners = names,
-                    Reason = "Address " + ip + " is claimed by " + owners.Count + " live owners (" + string.Join(", ", names) +
+                    Reason = "Address " + ip + " is claimed by " + _owners.Count(slot) + " live owners (" + string.Join(", ", names) +
                         "); at most one of them can really have it, so traffic to the others is broken.",
                     Action = ReportOnly + ": find out which owner is stale and recreate it.",
                     ClusterGuid = _clusterGuid,
@@ -140,14 +139,15 @@ internal sealed partial class LeakAnalysisRun
                 continue;
             }
 
-            AddInUseNotAllocated(ip, address, owners, pool);
+            AddInUseNotAllocated(ip, address, slot, pool);
         }
     }
 
-    private void AddInUseNotAllocated(IpKey ip, IPAddress address, OwnerSet owners, PoolInfo pool)
+    private void AddInUseNotAllocated(IpKey ip, IPAddress address, int slot, PoolInfo pool)
     {
-        var first = owners.First;
-        var names = owners.Names;
+        var first = _owners.First(slot);
+        var names = _owners.Names(slot);
+        var count = _owners.Count(slot);
         // Only the pool-derived block CIDR is looked up: ClusterSnapshot.BlocksContaining falls back to scanning every
         // block, which thousands of unallocated addresses would turn quadratic.
         BlockFacts? block = null;
@@ -165,9 +165,9 @@ internal sealed partial class LeakAnalysisRun
             Releasable = false,
             IP = ip.ToString(),
             Node = first.Node,
-            Namespace = owners.Count == 1 ? first.OwnerPod?.Namespace : null,
-            Pod = owners.Count == 1 ? first.OwnerPod?.Name : null,
-            PodUid = owners.Count == 1 ? first.OwnerPod?.Uid : null,
+            Namespace = count == 1 ? first.OwnerPod?.Namespace : null,
+            Pod = count == 1 ? first.OwnerPod?.Name : null,
+            PodUid = count == 1 ? first.OwnerPod?.Uid : null,
             Owners = names,
             Reason = string.Join(", ", names) + " uses " + ip + " inside active pool " + pool.Name + " (" + pool.Cidr +
                 "), but no IPAM block allocates it" + (block is null ? " (no block covers it)" : " (block " + block.Cidr + " has it free)") +

@@ -1,4 +1,5 @@
 using System.Collections.ObjectModel;
+using System.Runtime.InteropServices;
 using IpamCleanup.Core.Snapshot;
 
 namespace IpamCleanup.Core.Analysis;
@@ -113,24 +114,52 @@ internal static class SummaryBuilder
 
         foreach (var block in blocks)
         {
-            if (block.Info.AffinityHost is { } host)
+            if (block.AffinityHost is { } host)
             {
                 names.Add(host);
                 affine[host] = affine.GetValueOrDefault(host) + 1;
             }
         }
 
+        // Consecutive allocations mostly name the same node (one string instance): count runs, and look a node up
+        // once per run; its name goes into the sorted set only the first time it is seen.
+        string? runNode = null;
+        var run = 0;
         foreach (var allocation in allocations)
         {
             if (allocation.ReportNode is { Length: > 0 } node)
             {
-                names.Add(node);
-                allocationCounts[node] = allocationCounts.GetValueOrDefault(node) + 1;
+                if (!ReferenceEquals(node, runNode))
+                {
+                    Flush();
+                    runNode = node;
+                }
+
+                run++;
                 if (allocation.Borrowed)
                 {
                     borrowed[node] = borrowed.GetValueOrDefault(node) + 1;
                 }
             }
+        }
+
+        Flush();
+
+        void Flush()
+        {
+            if (runNode is not null)
+            {
+                ref var count = ref CollectionsMarshal.GetValueRefOrAddDefault(allocationCounts, runNode, out var seen);
+                if (!seen)
+                {
+                    names.Add(runNode);
+                }
+
+                count += run;
+            }
+
+            runNode = null;
+            run = 0;
         }
 
         var max = snapshot.Settings.EffectiveMaxBlocksPerHost;

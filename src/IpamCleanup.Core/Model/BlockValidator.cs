@@ -10,27 +10,26 @@ namespace IpamCleanup.Core.Model;
 /// </summary>
 public static class BlockValidator
 {
+    private const int StackLimit = 1024;
+
     public static IReadOnlyList<string> Validate(BlockInfo block) => Validate(block, DateTimeOffset.UtcNow);
 
     /// <param name="now">The time a <c>releasedAt</c> must not be after (the snapshot time, normally).</param>
     public static IReadOnlyList<string> Validate(BlockInfo block, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(block);
-        var violations = new List<string>(block.ParseErrors);
+
+        // Run for every block of every scan: nothing is allocated for a sound block of the usual sizes.
+        var violations = block.ParseErrors.Count == 0 ? null : new List<string>(block.ParseErrors);
         if (!block.Cidr.IsValid)
         {
-            if (violations.Count == 0)
-            {
-                violations.Add("cidr is not a valid CIDR");
-            }
-
-            return violations;
+            return violations ?? ["cidr is not a valid CIDR"];
         }
 
         var size = block.Cidr.SizeAsInt32;
         if (size is null)
         {
-            violations.Add($"block {block.Cidr} is too large to be an IPAM block");
+            (violations ??= []).Add($"block {block.Cidr} is too large to be an IPAM block");
             return violations;
         }
 
@@ -38,12 +37,13 @@ public static class BlockValidator
         var attributes = block.Attributes;
         if (allocations.Count != size)
         {
-            violations.Add(string.Create(CultureInfo.InvariantCulture, $"block {block.Cidr} has {allocations.Count} allocations, expected {size}"));
+            (violations ??= []).Add(string.Create(CultureInfo.InvariantCulture, $"block {block.Cidr} has {allocations.Count} allocations, expected {size}"));
         }
 
         // Invariant 1: allocations point at existing attributes.
-        var referenced = new bool[attributes.Count];
-        var allocated = new bool[Math.Max(size.Value, allocations.Count)];
+        var length = Math.Max(size.Value, allocations.Count);
+        Span<bool> referenced = attributes.Count <= StackLimit ? stackalloc bool[attributes.Count] : new bool[attributes.Count];
+        Span<bool> allocated = length <= StackLimit ? stackalloc bool[length] : new bool[length];
         var allocatedCount = 0;
         for (var ordinal = 0; ordinal < allocations.Count; ordinal++)
         {
@@ -56,7 +56,7 @@ public static class BlockValidator
             allocatedCount++;
             if (index < 0 || index >= attributes.Count)
             {
-                violations.Add(string.Create(CultureInfo.InvariantCulture, $"allocation {ordinal} indexes a nonexistent attribute {index}"));
+                (violations ??= []).Add(string.Create(CultureInfo.InvariantCulture, $"allocation {ordinal} indexes a nonexistent attribute {index}"));
             }
             else
             {
@@ -69,33 +69,35 @@ public static class BlockValidator
         {
             if (!referenced[index])
             {
-                violations.Add(string.Create(CultureInfo.InvariantCulture, $"attribute {index} is not referenced by any allocation"));
+                (violations ??= []).Add(string.Create(CultureInfo.InvariantCulture, $"attribute {index} is not referenced by any allocation"));
             }
 
             if (attributes[index].ReleasedAt is { } releasedAt && releasedAt > now)
             {
-                violations.Add(string.Create(CultureInfo.InvariantCulture, $"attribute {index} has releasedAt in the future ({releasedAt:O}), suggesting clock skew"));
+                (violations ??= []).Add(string.Create(CultureInfo.InvariantCulture, $"attribute {index} has releasedAt in the future ({releasedAt:O}), suggesting clock skew"));
             }
         }
 
         // Invariant 3: unallocated is duplicate-free, in range and disjoint from the allocated ordinals.
-        var free = new bool[allocated.Length];
-        foreach (var ordinal in block.Unallocated)
+        Span<bool> free = length <= StackLimit ? stackalloc bool[length] : new bool[length];
+        var unallocated = block.Unallocated;
+        for (var position = 0; position < unallocated.Count; position++)
         {
+            var ordinal = unallocated[position];
             if (ordinal < 0 || ordinal >= size)
             {
-                violations.Add(string.Create(CultureInfo.InvariantCulture, $"ordinal {ordinal} appears in unallocated but is outside the block"));
+                (violations ??= []).Add(string.Create(CultureInfo.InvariantCulture, $"ordinal {ordinal} appears in unallocated but is outside the block"));
             }
             else if (free[ordinal])
             {
-                violations.Add(string.Create(CultureInfo.InvariantCulture, $"ordinal {ordinal} appears more than once in unallocated"));
+                (violations ??= []).Add(string.Create(CultureInfo.InvariantCulture, $"ordinal {ordinal} appears more than once in unallocated"));
             }
             else
             {
                 free[ordinal] = true;
                 if (allocated[ordinal])
                 {
-                    violations.Add(string.Create(CultureInfo.InvariantCulture, $"ordinal {ordinal} is allocated but appears in unallocated"));
+                    (violations ??= []).Add(string.Create(CultureInfo.InvariantCulture, $"ordinal {ordinal} is allocated but appears in unallocated"));
                 }
             }
         }
@@ -104,7 +106,7 @@ public static class BlockValidator
         var unallocatedCount = block.Unallocated.Count;
         if (unallocatedCount + allocatedCount != size)
         {
-            violations.Add(string.Create(
+            (violations ??= []).Add(string.Create(
                 CultureInfo.InvariantCulture,
                 $"expected {size} addresses in this block, but unallocated ({unallocatedCount}) + allocated ({allocatedCount}) = {unallocatedCount + allocatedCount}"));
         }
@@ -114,16 +116,16 @@ public static class BlockValidator
         {
             if (ordinal < 0 || ordinal >= size)
             {
-                violations.Add(string.Create(CultureInfo.InvariantCulture, $"sequenceNumberForAllocation has ordinal {ordinal}, which is outside the block"));
+                (violations ??= []).Add(string.Create(CultureInfo.InvariantCulture, $"sequenceNumberForAllocation has ordinal {ordinal}, which is outside the block"));
             }
             else if (sequence > block.SequenceNumber)
             {
-                violations.Add(string.Create(
+                (violations ??= []).Add(string.Create(
                     CultureInfo.InvariantCulture,
                     $"sequenceNumberForAllocation[{ordinal}] ({sequence}) is greater than the block's sequenceNumber ({block.SequenceNumber})"));
             }
         }
 
-        return violations;
+        return violations ?? (IReadOnlyList<string>)Array.Empty<string>();
     }
 }

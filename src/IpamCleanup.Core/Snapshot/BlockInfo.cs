@@ -31,5 +31,27 @@ public sealed record BlockInfo(
     /// <summary>The sequence number recorded when the ordinal was allocated; 0 when missing (pre-v3.23 blocks).</summary>
     public ulong SequenceNumberOf(int ordinal) => SequenceNumberForAllocation.TryGetValue(ordinal, out var s) ? s : 0UL;
 
-    public int AllocatedCount => Allocations.Count(a => a is not null);
+    public int AllocatedCount
+    {
+        get
+        {
+            var count = 0;
+            if (Allocations is int?[] array)
+            {
+                foreach (var allocation in array)
+                {
+                    count += allocation is null ? 0 : 1;
+                }
+
+                return count;
+            }
+
+            foreach (var allocation in Allocations)
+            {
+                count += allocation is null ? 0 : 1;
+            }
+
+            return count;
+        }
+    }
 }

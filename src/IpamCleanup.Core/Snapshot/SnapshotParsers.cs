@@ -13,7 +13,6 @@ internal static class SnapshotParsers
 {
     private static readonly string[] NoStrings = Array.Empty<string>();
     private static readonly string[] DefaultAllowedUses = { "Workload", "Tunnel" };
-    private static readonly IReadOnlyDictionary<string, string> NoSecondary = new Dictionary<string, string>(0, StringComparer.Ordinal);
 
     public static bool IsSoftDeleted(JsonElement item) =>
         item.TryGetObject("spec", out var spec) && spec.GetBoolOrNull("deleted") == true;
@@ -387,40 +386,75 @@ internal static class SnapshotParsers
 
         var attributes = new AllocationAttribute[array.GetArrayLength()];
         var index = 0;
+        List<KeyValuePair<string, string>>? pairs = null;
         foreach (var entry in array.EnumerateArray())
         {
             if (entry.ValueKind != JsonValueKind.Object)
             {
                 errors.Add($"attribute {index} is not an object: {entry.GetRawText()}");
-                attributes[index++] = new AllocationAttribute(null, NoSecondary, false, null);
+                attributes[index++] = new AllocationAttribute(null, SecondaryMap.Empty, false, null);
                 continue;
             }
 
-            var secondary = NoSecondary;
-            if (entry.TryGetObject("secondary", out var secondaryMap))
+            // One pass over the entry's properties; a repeated property takes its last value, as TryGetProperty does.
+            string? handleId = null;
+            var secondary = SecondaryMap.Empty;
+            var alternateOwner = false;
+            DateTimeOffset? releasedAt = null;
+            foreach (var property in entry.EnumerateObject())
             {
-                var map = new Dictionary<string, string>(StringComparer.Ordinal);
-                foreach (var pair in secondaryMap.EnumerateObject())
+                var value = property.Value;
+                if (property.NameEquals("handle_id"u8))
                 {
-                    if (pair.Value.ValueKind == JsonValueKind.String)
-                    {
-                        var value = pair.Value.GetString()!;
-                        map[StringPool.Intern(pool, pair.Name)!] = pair.Name is "node" or "namespace" or "type" or "note"
-                            ? StringPool.Intern(pool, value)!
-                            : value;
-                    }
+                    handleId = value.ValueKind == JsonValueKind.String ? value.GetString() : null;
                 }
-
-                secondary = map;
+                else if (property.NameEquals("secondary"u8))
+                {
+                    secondary = value.ValueKind == JsonValueKind.Object ? ParseSecondary(value, pairs ??= new List<KeyValuePair<string, string>>(8), pool) : SecondaryMap.Empty;
+                }
+                else if (property.NameEquals("alternateOwnerAttrs"u8))
+                {
+                    alternateOwner = value.ValueKind == JsonValueKind.Object;
+                }
+                else if (property.NameEquals("releasedAt"u8))
+                {
+                    releasedAt = value.ValueKind == JsonValueKind.String ? GoTimestamp.Parse(value.GetString()) : null;
+                }
             }
 
-            attributes[index++] = new AllocationAttribute(
-                entry.GetStringOrNull("handle_id"),
-                secondary,
-                entry.TryGetObject("alternateOwnerAttrs", out _),
-                entry.GetTimeOrNull("releasedAt"));
+            attributes[index++] = new AllocationAttribute(handleId, secondary, alternateOwner, releasedAt);
         }
 
         return attributes;
     }
+
+    private static SecondaryMap ParseSecondary(JsonElement secondaryMap, List<KeyValuePair<string, string>> pairs, StringPool? pool)
+    {
+        pairs.Clear();
+        foreach (var pair in secondaryMap.EnumerateObject())
+        {
+            if (pair.Value.ValueKind == JsonValueKind.String)
+            {
+                var value = pair.Value.GetString()!;
+                var key = KnownSecondaryKey(pair);
+                pairs.Add(key is null
+                    ? new KeyValuePair<string, string>(StringPool.Intern(pool, pair.Name)!, value)
+                    : new KeyValuePair<string, string>(key, key is "node" or "namespace" or "type" or "note" ? StringPool.Intern(pool, value)! : value));
+            }
+        }
+
+        return SecondaryMap.From(pairs);
+    }
+
+    /// <summary>The keys Calico writes, compared as UTF-8 so that their names are neither decoded nor pooled per entry.</summary>
+    private static string? KnownSecondaryKey(JsonProperty pair) =>
+        pair.NameEquals("node"u8) ? "node"
+        : pair.NameEquals("pod"u8) ? "pod"
+        : pair.NameEquals("namespace"u8) ? "namespace"
+        : pair.NameEquals("timestamp"u8) ? "timestamp"
+        : pair.NameEquals("type"u8) ? "type"
+        : pair.NameEquals("service"u8) ? "service"
+        : pair.NameEquals("note"u8) ? "note"
+        : pair.NameEquals("vmi-name"u8) ? "vmi-name"
+        : null;
 }

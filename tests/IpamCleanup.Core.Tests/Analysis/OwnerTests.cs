@@ -67,6 +67,7 @@ public class OwnerTests
         Assert.False(finding.Releasable);
         Assert.Equal(new[] { "Workload(default/a)", "Workload(default/b)" }, finding.Owners);
         Assert.Equal("10.0.0.0/26", finding.Block);
+        Assert.StartsWith("Address 10.0.0.1 is claimed by 2 live owners (Workload(default/a), Workload(default/b))", finding.Reason, StringComparison.Ordinal);
         Assert.Empty(result.Of(FindingKind.InUseNotAllocated));
     }
 

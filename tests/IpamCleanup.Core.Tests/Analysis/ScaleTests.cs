@@ -25,6 +25,7 @@ public class ScaleTests
         var clock = Stopwatch.StartNew();
         var result = LeakAnalyzer.Analyze(snapshot, new AnalysisOptions { Now = TestCluster.Now });
         clock.Stop();
+        TestCluster.AnalyzeBothWays(snapshot, new AnalysisOptions { Now = TestCluster.Now });
         _output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{snapshot.Pods.Count} pods, {snapshot.Blocks.Count} blocks, {snapshot.Handles.Count} handles: {clock.ElapsedMilliseconds} ms"));
 

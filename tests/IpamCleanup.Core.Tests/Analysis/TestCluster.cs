@@ -146,7 +146,23 @@ internal sealed class TestCluster
     public AnalysisResult Analyze(Func<AnalysisOptions, AnalysisOptions>? configure = null)
     {
         var options = new AnalysisOptions { Now = Now };
-        return LeakAnalyzer.Analyze(Build(), configure is null ? options : configure(options));
+        return AnalyzeBothWays(Build(), configure is null ? options : configure(options));
+    }
+
+    /// <summary>
+    /// Analyses on one thread and again on four (whatever the snapshot's size), asserts that both give the same
+    /// findings, summary and allocations, and returns the result.
+    /// </summary>
+    public static AnalysisResult AnalyzeBothWays(ClusterSnapshot snapshot, AnalysisOptions options)
+    {
+        var sequential = LeakAnalyzer.Analyze(snapshot, options with { Parallelism = 1 });
+        var parallel = LeakAnalyzer.Analyze(snapshot, options with { Parallelism = 4 });
+        Assert.Equal(Json(sequential.Findings), Json(parallel.Findings));
+        Assert.Equal(Json(sequential.Summary), Json(parallel.Summary));
+        Assert.Equal(Json(sequential.Allocations), Json(parallel.Allocations));
+        return sequential;
+
+        static string Json<T>(T value) => System.Text.Json.JsonSerializer.Serialize(value);
     }
 
     private static string WithPrefix(string ip) => ip + (ip.Contains(':', StringComparison.Ordinal) ? "/128" : "/32");
