@@ -13,6 +13,14 @@ internal sealed partial class LeakAnalysisRun
         foreach (var affinity in _snapshot.Affinities)
         {
             var type = AffinityType(affinity);
+
+            // The common case first, without parsing or building text: the CIDR is already canonical (so it is the
+            // key of its block) and the block is affine to exactly this owner.
+            if (_blocksByCidr.TryGetValue(affinity.Cidr, out var own) && IsAffinityOf(own.Info.Affinity, type, affinity.Node))
+            {
+                continue;
+            }
+
             var owner = type + ":" + affinity.Node;
             if (!IpNet.TryParse(affinity.Cidr, out var cidr))
             {
@@ -55,6 +63,11 @@ internal sealed partial class LeakAnalysisRun
                 action);
         }
     }
+
+    /// <summary>Whether a block's <c>affinity</c> is exactly <c>type:node</c>.</summary>
+    private static bool IsAffinityOf(string? blockAffinity, string type, string node) =>
+        blockAffinity is { } value && value.Length == type.Length + 1 + node.Length && value[type.Length] == ':' &&
+        value.StartsWith(type, StringComparison.Ordinal) && value.EndsWith(node, StringComparison.Ordinal);
 
     private static string StateText(AffinityInfo affinity) => string.IsNullOrEmpty(affinity.State) ? "confirmed (empty)" : affinity.State;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using IpamCleanup.Core.Json;
 using IpamCleanup.Core.Naming;
 using IpamCleanup.Core.Snapshot;
@@ -18,16 +17,16 @@ internal sealed partial class LeakAnalysisRun
         ("wireguardV6TunnelAddress", "wireguard-v6-tunnel-addr-", n => n.IPv6WireguardInterfaceAddr, "projectcalico.org/IPv6WireguardInterfaceAddr"),
     };
 
-    /// <summary>
-    /// Judges every allocated ordinal. The judging (classification, age, owners) reads only indexes that are complete
-    /// by now and writes only the block's own facts, so blocks are judged in parallel at scale; everything whose
-    /// outcome depends on order (new handle slots, the first allocation of an address, the per-handle lists, the
-    /// allocation list) is then done on this thread in block and ordinal order.
-    /// </summary>
     /// <summary>A judging thread's handle slots of the current block's attributes, by attribute index.</summary>
     [ThreadStatic]
     private static int[]? t_attributeSlots;
 
+    /// <summary>
+    /// Judges every allocated ordinal. The judging (classification, owners) reads only indexes that are complete by
+    /// now and writes only the block's own facts, so blocks are judged in parallel at scale; everything whose outcome
+    /// depends on order (new handle slots, the first allocation of an address, the per-handle lists, the allocation
+    /// list) is then done on this thread in block and ordinal order.
+    /// </summary>
     private void ScanAllocations()
     {
         ForEachIndex(_blocks.Count, i => JudgeBlock(_blocks[i]));
@@ -134,7 +133,7 @@ internal sealed partial class LeakAnalysisRun
             var inRange = index >= 0 && index < attributeCount;
             var allocation = new AllocationFacts(block, ordinal, inRange ? attributes[index] : null, inRange ? slots[index] : HandleTable.None);
             Classify(allocation);
-            allocation.OwnerSlot = _owners.TryFind(allocation.Ip, out var owners) ? owners : OwnerTable.None;
+            allocation.OwnerSlot = OwnerSlotOf(allocation);
             block.Allocations.Add(allocation);
         }
     }
@@ -425,5 +424,19 @@ internal sealed partial class LeakAnalysisRun
         }
     }
 
-    private static string Describe(IpKey[] ips) => ips.Length == 0 ? "no address" : string.Join(", ", ips.Select(ip => ip.ToString()));
+    private static string Describe(ReadOnlySpan<IpKey> ips)
+    {
+        if (ips.IsEmpty)
+        {
+            return "no address";
+        }
+
+        var texts = new string[ips.Length];
+        for (var i = 0; i < ips.Length; i++)
+        {
+            texts[i] = ips[i].ToString();
+        }
+
+        return string.Join(", ", texts);
+    }
 }

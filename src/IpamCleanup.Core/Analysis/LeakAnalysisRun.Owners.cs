@@ -1,5 +1,4 @@
 using System.Net;
-using System.Runtime.InteropServices;
 using IpamCleanup.Core.Net;
 using IpamCleanup.Core.Snapshot;
 
@@ -19,11 +18,11 @@ internal sealed partial class LeakAnalysisRun
         var owner = pod;
         foreach (var ip in pod.ReportedIps)
         {
-            AddOwner(ip, owner);
+            pod.SetOwnerSlot(ip, _owners.Claim(ip, owner));
         }
 
         // Single-stack status over dual-stack Calico: the other family is only in the Calico annotation (§5 item 8).
-        if (!ReferenceEquals(pod.AnnotationIps, pod.ReportedIps))
+        if (!pod.AnnotationSameAsReported)
         {
             foreach (var ip in pod.AnnotationIps)
             {
@@ -84,6 +83,18 @@ internal sealed partial class LeakAnalysisRun
     }
 
     private void AddOwner(IpKey ip, Owner owner) => _owners.Claim(ip, owner);
+
+    /// <summary>The owner slot of an allocation's address: the pod's own when it claims the address (the usual case), else a lookup.</summary>
+    private int OwnerSlotOf(AllocationFacts allocation)
+    {
+        var ip = allocation.Ip;
+        if (allocation.PodFacts is { } pod && pod.OwnerSlotOf(ip) is var slot and not OwnerTable.None)
+        {
+            return slot;
+        }
+
+        return _owners.TryFind(ip, out slot) ? slot : OwnerTable.None;
+    }
 
     private void EmitOwnerFindings()
     {

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.ExceptionServices;
-using System.Runtime.InteropServices;
-using IpamCleanup.Core.Naming;
 using IpamCleanup.Core.Net;
 using IpamCleanup.Core.Snapshot;
 

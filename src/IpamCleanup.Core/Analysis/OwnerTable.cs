@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace IpamCleanup.Core.Analysis;
 
 /// <summary>
@@ -38,26 +40,28 @@ internal sealed class OwnerTable
     /// <summary>Addresses with more than one owner.</summary>
     public int SharedAddresses { get; private set; }
 
-    /// <summary>Records that <paramref name="owner"/> claims <paramref name="ip"/>.</summary>
-    public void Claim(IpKey ip, Owner owner)
+    /// <summary>Records that <paramref name="owner"/> claims <paramref name="ip"/>; returns the address's slot.</summary>
+    public int Claim(IpKey ip, Owner owner)
     {
-        if (_byIp.TryGetValue(ip, out var slot))
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_byIp, ip, out var exists);
+        if (exists)
         {
             var before = Count(slot);
             Add(slot, owner);
             SharedAddresses += before == 1 && Count(slot) > 1 ? 1 : 0;
-            return;
+            return slot;
         }
 
         if (AddressCount != _count)
         {
+            _byIp.Remove(ip);
             throw new InvalidOperationException("Addresses are claimed before any detached owner list is made.");
         }
 
         slot = NewSlot(owner);
         _ips[slot] = ip;
-        _byIp.Add(ip, slot);
         AddressCount++;
+        return slot;
     }
 
     public bool TryFind(IpKey ip, out int slot) => _byIp.TryGetValue(ip, out slot);

@@ -1,17 +1,41 @@
+using System.Runtime.InteropServices;
 using IpamCleanup.Core.Snapshot;
 
 namespace IpamCleanup.Core.Analysis;
 
-/// <summary>A pod's addresses, parsed once: the Calico WEP view (getPodIPs precedence) and the Calico annotation.</summary>
+/// <summary>
+/// A pod's addresses, parsed once: the Calico WEP view (getPodIPs precedence) and the Calico annotation. There is one
+/// per pod (150,000 at scale) and nearly every pod has exactly one address, so that one is kept inline: an array is
+/// only made for several.
+/// </summary>
 internal sealed class PodFacts : Owner
 {
-    private PodFacts(PodInfo pod, bool isFinished, IpKey[] reportedIps, bool reportedIpsUnparseable, IpKey[] annotationIps)
+    private const int StackLimit = 8;
+
+    private readonly IpKey[]? _reportedMany;
+
+    // Null when the annotation lists exactly the reported addresses (the usual case).
+    private readonly IpKey[]? _annotation;
+    private IpKey _reportedOne;
+    private bool _hasReportedOne;
+    private int _reportedOneOwnerSlot = OwnerTable.None;
+
+    private PodFacts(PodInfo pod, bool isFinished, ReadOnlySpan<IpKey> reportedIps, bool reportedIpsUnparseable, IpKey[]? annotationIps)
         : base("Workload", null, pod, pod.NodeName)
     {
         IsFinished = isFinished;
-        ReportedIps = reportedIps;
+        if (reportedIps.Length == 1)
+        {
+            _reportedOne = reportedIps[0];
+            _hasReportedOne = true;
+        }
+        else if (reportedIps.Length > 1)
+        {
+            _reportedMany = reportedIps.ToArray();
+        }
+
         ReportedIpsUnparseable = reportedIpsUnparseable;
-        AnnotationIps = annotationIps;
+        _annotation = annotationIps;
     }
 
     public PodInfo Pod => OwnerPod!;
@@ -20,13 +44,34 @@ internal sealed class PodFacts : Owner
     public bool IsFinished { get; }
 
     /// <summary>status.podIPs, else status.podIP, else the podIPs / podIP annotation, else AWS pod-ips; empty when finished.</summary>
-    public IpKey[] ReportedIps { get; }
+    public ReadOnlySpan<IpKey> ReportedIps =>
+        _reportedMany is { } many ? many
+        : _hasReportedOne ? MemoryMarshal.CreateReadOnlySpan(ref _reportedOne, 1)
+        : ReadOnlySpan<IpKey>.Empty;
 
     /// <summary>One of the chosen addresses did not parse: kube-controllers then treats the allocation as valid.</summary>
     public bool ReportedIpsUnparseable { get; }
 
     /// <summary><c>cni.projectcalico.org/podIPs</c> and <c>podIP</c>: the Calico view even when status is single-stack.</summary>
-    public IpKey[] AnnotationIps { get; }
+    public ReadOnlySpan<IpKey> AnnotationIps => _annotation is { } annotation ? annotation : ReportedIps;
+
+    /// <summary>
+    /// The <see cref="OwnerTable"/> slot of the pod's one reported address, once the pod's addresses were claimed;
+    /// <see cref="OwnerTable.None"/> otherwise. It spares the scan a lookup for nearly every allocation.
+    /// </summary>
+    public int OwnerSlotOf(IpKey ip) => _hasReportedOne && _reportedOne == ip ? _reportedOneOwnerSlot : OwnerTable.None;
+
+    /// <summary>Remembers the owner slot of the pod's one reported address (see <see cref="OwnerSlotOf"/>).</summary>
+    public void SetOwnerSlot(IpKey ip, int slot)
+    {
+        if (_hasReportedOne && _reportedOne == ip)
+        {
+            _reportedOneOwnerSlot = slot;
+        }
+    }
+
+    /// <summary>The annotation lists exactly the <see cref="ReportedIps"/> (in any order).</summary>
+    public bool AnnotationSameAsReported => _annotation is null;
 
     /// <summary>IsValidCalicoWorkloadEndpoint: only scheduled, non-hostNetwork pods have Calico addresses.</summary>
     public bool IsWorkload => !Pod.HostNetwork && !string.IsNullOrEmpty(Pod.NodeName);
@@ -38,12 +83,13 @@ internal sealed class PodFacts : Owner
     {
         var finished = IsPodFinished(pod);
         var unparseable = false;
-        var reported = Array.Empty<IpKey>();
+        scoped ReadOnlySpan<IpKey> reported = ReadOnlySpan<IpKey>.Empty;
+        Span<IpKey> buffer = stackalloc IpKey[StackLimit];
         if (!finished)
         {
             if (pod.StatusPodIPs.Count > 0)
             {
-                reported = ParseList(pod.StatusPodIPs, ref unparseable);
+                reported = ParseList(pod.StatusPodIPs, pod.StatusPodIPs.Count <= StackLimit ? buffer : new IpKey[pod.StatusPodIPs.Count], ref unparseable);
             }
             else
             {
@@ -51,14 +97,18 @@ internal sealed class PodFacts : Owner
                     : !string.IsNullOrEmpty(pod.AnnotationPodIPs) ? pod.AnnotationPodIPs
                     : !string.IsNullOrEmpty(pod.AnnotationPodIP) ? pod.AnnotationPodIP
                     : pod.AwsPodIPs;
-                reported = chosen is null ? Array.Empty<IpKey>() : ParseCsv(chosen, ref unparseable);
+                if (!string.IsNullOrEmpty(chosen))
+                {
+                    var parts = Parts(chosen);
+                    reported = ParseCsv(chosen, parts <= StackLimit ? buffer : new IpKey[parts], ref unparseable);
+                }
             }
         }
 
         return new PodFacts(pod, finished, reported, unparseable, ParseAnnotationIps(pod, reported));
     }
 
-    public static bool Contains(IpKey[] ips, IpKey ip)
+    public static bool Contains(ReadOnlySpan<IpKey> ips, IpKey ip)
     {
         foreach (var candidate in ips)
         {
@@ -81,8 +131,8 @@ internal sealed class PodFacts : Owner
         return pod.Phase is "Failed" or "Succeeded" or "Completed";
     }
 
-    // The annotation usually lists exactly the status addresses: parse it on the stack and share the status array then.
-    private static IpKey[] ParseAnnotationIps(PodInfo pod, IpKey[] reported)
+    // The annotation usually lists exactly the status addresses: parse it on the stack, and keep nothing then.
+    private static IpKey[]? ParseAnnotationIps(PodInfo pod, ReadOnlySpan<IpKey> reported)
     {
         var texts = pod.AnnotationPodIPs ?? string.Empty;
         var capacity = 2;
@@ -91,7 +141,7 @@ internal sealed class PodFacts : Owner
             capacity += c == ',' ? 1 : 0;
         }
 
-        Span<IpKey> keys = capacity <= 8 ? stackalloc IpKey[capacity] : new IpKey[capacity];
+        Span<IpKey> keys = capacity <= StackLimit ? stackalloc IpKey[capacity] : new IpKey[capacity];
         var count = 0;
         var ignored = false;
         var rest = texts.AsSpan();
@@ -118,39 +168,37 @@ internal sealed class PodFacts : Owner
 
             if (same)
             {
-                return reported;
+                return null;
             }
         }
 
         return found.ToArray();
     }
 
-    private static IpKey[] ParseList(IReadOnlyList<string> texts, ref bool unparseable)
+    private static ReadOnlySpan<IpKey> ParseList(IReadOnlyList<string> texts, Span<IpKey> keys, ref bool unparseable)
     {
-        var keys = new IpKey[texts.Count];
         var count = 0;
         for (var i = 0; i < texts.Count; i++)
         {
             Add(keys, ref count, texts[i], ref unparseable);
         }
 
-        return count == keys.Length ? keys : keys[..count];
+        return keys[..count];
     }
 
-    private static IpKey[] ParseCsv(string? text, ref bool unparseable)
+    private static int Parts(string text)
     {
-        if (string.IsNullOrEmpty(text))
-        {
-            return Array.Empty<IpKey>();
-        }
-
         var parts = 1;
         foreach (var c in text)
         {
             parts += c == ',' ? 1 : 0;
         }
 
-        var keys = new IpKey[parts];
+        return parts;
+    }
+
+    private static ReadOnlySpan<IpKey> ParseCsv(string text, Span<IpKey> keys, ref bool unparseable)
+    {
         var count = 0;
         var rest = text.AsSpan();
         while (true)
@@ -165,7 +213,7 @@ internal sealed class PodFacts : Owner
             rest = rest[(comma + 1)..];
         }
 
-        return count == keys.Length ? keys : keys[..count];
+        return keys[..count];
     }
 
     private static void Add(Span<IpKey> keys, ref int count, ReadOnlySpan<char> text, ref bool unparseable)

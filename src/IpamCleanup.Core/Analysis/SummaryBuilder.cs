@@ -103,7 +103,8 @@ internal static class SummaryBuilder
 
     private static NodeUsage[] NodeUsages(ClusterSnapshot snapshot, IReadOnlyList<BlockFacts> blocks, IReadOnlyList<AllocationFacts> allocations)
     {
-        var names = new SortedSet<string>(StringComparer.Ordinal);
+        // Distinct names, ordered once at the end (a sorted set would compare on every insert).
+        var names = new HashSet<string>(StringComparer.Ordinal);
         var affine = new Dictionary<string, int>(StringComparer.Ordinal);
         var allocationCounts = new Dictionary<string, int>(StringComparer.Ordinal);
         var borrowed = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -163,7 +164,7 @@ internal static class SummaryBuilder
         }
 
         var max = snapshot.Settings.EffectiveMaxBlocksPerHost;
-        return names.Select(name => new NodeUsage(
+        return names.Order(StringComparer.Ordinal).Select(name => new NodeUsage(
                 name,
                 snapshot.FindNode(name) is not null,
                 affine.GetValueOrDefault(name),
