@@ -50,6 +50,43 @@ Describe 'Get-CalicoDatastoreStatus' {
     }
 }
 
+Describe 'Choosing the Calico API group' {
+    BeforeAll {
+        # Both groups served, each with its own objects: detection picks crd.projectcalico.org (v1 present).
+        $script:both = Start-TestSandbox -Generate 'nodes=2,pods=5,seed=1' -Layout both
+        $script:savedGroup = $env:CALICO_API_GROUP
+    }
+    AfterAll {
+        $env:CALICO_API_GROUP = $savedGroup
+        if ($both) { Stop-TestSandbox $both }
+    }
+    AfterEach { $env:CALICO_API_GROUP = $null }
+
+    It 'detects crd.projectcalico.org/v1 when both groups exist and nothing is set' {
+        $env:CALICO_API_GROUP = $null
+        (Get-CalicoDatastoreStatus -KubeConfig $both.KubeConfig).ApiVersion | Should -Be 'crd.projectcalico.org/v1'
+    }
+
+    It 'follows CALICO_API_GROUP as Calico components do' {
+        $env:CALICO_API_GROUP = 'projectcalico.org/v3'
+        (Get-CalicoDatastoreStatus -KubeConfig $both.KubeConfig).ApiVersion | Should -Be 'projectcalico.org/v3'
+    }
+
+    It 'lets -ApiGroup win over CALICO_API_GROUP' {
+        $env:CALICO_API_GROUP = 'projectcalico.org/v3'
+        (Get-CalicoDatastoreStatus -KubeConfig $both.KubeConfig -ApiGroup crd.projectcalico.org).ApiVersion | Should -Be 'crd.projectcalico.org/v1'
+    }
+
+    It 'refuses a CALICO_API_GROUP that names no Calico group, before connecting' {
+        $env:CALICO_API_GROUP = 'projectcalico.org/v1'
+        { Get-CalicoDatastoreStatus -KubeConfig $both.KubeConfig -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ApiGroupInvalid,IpamCleanup.Commands.GetCalicoDatastoreStatusCommand'
+        $err = $null
+        try { Get-CalicoDatastoreStatus -KubeConfig $both.KubeConfig -ErrorAction Stop } catch { $err = $_ }
+        $err.ErrorDetails.RecommendedAction | Should -Match 'CALICO_API_GROUP'
+    }
+}
+
 Describe 'Connection errors' {
     It 'a missing kubeconfig is KubeConfigNotFound' {
         { Get-CalicoDatastoreStatus -KubeConfig (Join-Path $TestDrive 'nope.yaml') -ErrorAction Stop } |

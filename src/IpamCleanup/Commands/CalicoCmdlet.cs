@@ -23,7 +23,11 @@ public abstract class CalicoCmdlet : AsyncCmdlet
     [ValidateNotNullOrEmpty]
     public string? Context { get; set; }
 
-    /// <summary>Overrides the detected Calico API group.</summary>
+    /// <summary>
+    /// Overrides the detected Calico API group. Without it, the CALICO_API_GROUP environment variable (as Calico's own
+    /// components read it: <c>crd.projectcalico.org/v1</c> or <c>projectcalico.org/v3</c>) is used when set, and
+    /// otherwise the group is detected from the API server.
+    /// </summary>
     [Parameter]
     [ValidateSet(CalicoResources.ClassicGroup, CalicoResources.NativeGroup)]
     public string? ApiGroup { get; set; }
@@ -33,7 +37,7 @@ public abstract class CalicoCmdlet : AsyncCmdlet
     {
         get
         {
-            var key = (KubeConfig ?? "") + "\n" + (Context ?? "") + "\n" + (ApiGroup ?? "");
+            var key = (KubeConfig ?? "") + "\n" + (Context ?? "") + "\n" + (EffectiveApiGroup ?? "");
             if (_client is not null)
             {
                 if (_connectedWith != key)
@@ -52,6 +56,49 @@ public abstract class CalicoCmdlet : AsyncCmdlet
         }
     }
 
+    /// <summary>The environment variable Calico's components read to choose their API group.</summary>
+    public const string ApiGroupVariable = "CALICO_API_GROUP";
+
+    /// <summary>
+    /// -ApiGroup, else CALICO_API_GROUP (group with or without its version), else null for detection. A value that
+    /// names neither Calico group is a terminating error: guessing would read or write the wrong resources.
+    /// </summary>
+    protected string? EffectiveApiGroup
+    {
+        get
+        {
+            if (!string.IsNullOrEmpty(ApiGroup))
+            {
+                return ApiGroup;
+            }
+
+            var value = Environment.GetEnvironmentVariable(ApiGroupVariable)?.Trim();
+            if (string.IsNullOrEmpty(value))
+            {
+                return null;
+            }
+
+            var slash = value.IndexOf('/', StringComparison.Ordinal);
+            var group = (slash < 0 ? value : value[..slash]).ToLowerInvariant();
+            var version = slash < 0 ? null : value[(slash + 1)..].ToLowerInvariant();
+            var valid = (group, version) switch
+            {
+                (CalicoResources.ClassicGroup, null or "v1") => true,
+                (CalicoResources.NativeGroup, null or "v3") => true,
+                _ => false,
+            };
+            if (!valid)
+            {
+                ThrowTerminatingError(NewError("ApiGroupInvalid", ErrorCategory.InvalidArgument,
+                    $"The environment variable {ApiGroupVariable} is '{value}', which names neither Calico API group.",
+                    $"Set {ApiGroupVariable} to '{CalicoResources.ClassicGroup}/v1' or '{CalicoResources.NativeGroup}/v3', or remove it to detect the group, or pass -ApiGroup.",
+                    value));
+            }
+
+            return group;
+        }
+    }
+
     /// <summary>"context 'x' (server https://...)": names the cluster in every ShouldProcess target and message.</summary>
     protected string ClusterLabel => $"context '{Client.ContextName}' (server {Client.Server})";
 
@@ -61,7 +108,7 @@ public abstract class CalicoCmdlet : AsyncCmdlet
         {
             KubeConfigPath = ResolveKubeConfigPaths(KubeConfig),
             Context = Context,
-            ApiGroup = ApiGroup,
+            ApiGroup = EffectiveApiGroup,
         };
         try
         {

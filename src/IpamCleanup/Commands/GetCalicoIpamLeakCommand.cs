@@ -116,10 +116,11 @@ public sealed class GetCalicoIpamLeakCommand : CalicoCmdlet
         if (ParameterSetName == OfflineSet)
         {
             var path = GetUnresolvedProviderPathFromPSPath(SnapshotPath);
+            var apiVersion = EffectiveApiGroup is not { } group ? null : group + (group == CalicoResources.ClassicGroup ? "/v1" : "/v3");
             WriteProgress(new ProgressRecord(ProgressId, "Get-CalicoIpamLeak", $"Loading {path}"));
             try
             {
-                snapshot = RunSync(_ => Task.FromResult(SnapshotFile.Load(path, ApiGroup is null ? null : ApiGroup + (ApiGroup == CalicoResources.ClassicGroup ? "/v1" : "/v3"))));
+                snapshot = RunSync(_ => Task.FromResult(SnapshotFile.Load(path, apiVersion)));
             }
             catch (IpamCleanupException e)
             {
