@@ -28,6 +28,14 @@ Describe 'Get-CalicoDatastoreStatus' {
         $status.LeakGracePeriod | Should -Be ([TimeSpan]::FromMinutes(15))
     }
 
+    It 'shows the v3.33 IP cooldown when IPAMConfig sets one' {
+        (Get-CalicoDatastoreStatus -KubeConfig $sandbox.KubeConfig).IpCooldownSeconds | Should -BeNullOrEmpty
+        $config = Get-SandboxObject $sandbox '/apis/crd.projectcalico.org/v1/ipamconfigs/default' -Token $secret
+        $config.spec | Add-Member -NotePropertyName ipCooldownSeconds -NotePropertyValue 300 -Force
+        Add-SandboxObject $sandbox @($config)
+        (Get-CalicoDatastoreStatus -KubeConfig $sandbox.KubeConfig).IpCooldownSeconds | Should -Be 300
+    }
+
     It 'counts exactly what the API holds' {
         $blocks = Get-SandboxObject $sandbox '/apis/crd.projectcalico.org/v1/ipamblocks' -Token $secret
         (Get-CalicoDatastoreStatus -KubeConfig $sandbox.KubeConfig).BlockCount | Should -Be @($blocks.items).Count

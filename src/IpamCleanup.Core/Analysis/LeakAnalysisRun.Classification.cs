@@ -205,9 +205,13 @@ internal sealed partial class LeakAnalysisRun
 
         if (attribute.ReleasedAt is { } releasedAt)
         {
+            var cooldown = _snapshot.Settings.IpCooldownSeconds;
+            var ends = releasedAt.AddSeconds(cooldown);
             Set(a, AllocationClass.CoolingDown, AllocationVerdict.CoolingDown,
-                "released at " + releasedAt.ToString("O", CultureInfo.InvariantCulture) +
-                " and cooling down (ipCooldownSeconds " + _snapshot.Settings.IpCooldownSeconds + "); Calico frees it when the cooldown ends");
+                "released at " + releasedAt.ToString("O", CultureInfo.InvariantCulture) + (ends > _options.Now
+                    ? " and cooling down (ipCooldownSeconds " + cooldown + "); Calico frees it when the cooldown ends"
+                    : "; its cooldown (ipCooldownSeconds " + cooldown + ") ended at " + ends.ToString("O", CultureInfo.InvariantCulture) +
+                      ", and Calico frees it on the block's next write or kube-controllers' cold-IP pass"));
             return;
         }
 

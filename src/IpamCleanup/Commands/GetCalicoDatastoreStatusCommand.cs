@@ -59,6 +59,7 @@ public sealed class GetCalicoDatastoreStatusCommand : CalicoCmdlet
             Migrations = lockState.Migrations,
             StrictAffinity = ipamConfig?.StrictAffinity,
             MaxBlocksPerHost = ipamConfig?.MaxBlocksPerHost,
+            IpCooldownSeconds = ipamConfig?.IpCooldownSeconds,
             LeakGracePeriod = kubeControllers?.LeakGracePeriod,
             BlockCount = counts[0],
             HandleCount = counts[1],

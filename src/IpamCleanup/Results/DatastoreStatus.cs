@@ -37,6 +37,9 @@ public sealed record DatastoreStatus
     /// <summary>As configured; 0 means Calico's default of 20.</summary>
     public int? MaxBlocksPerHost { get; init; }
 
+    /// <summary>v3.33 IP cooldown in seconds (released addresses stay unusable this long); null when not configured.</summary>
+    public int? IpCooldownSeconds { get; init; }
+
     /// <summary>kube-controllers' leak grace period; null when not set (GC of live-node leaks off).</summary>
     public TimeSpan? LeakGracePeriod { get; init; }
 

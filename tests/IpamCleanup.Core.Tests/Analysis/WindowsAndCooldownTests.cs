@@ -1,4 +1,5 @@
 using IpamCleanup.Core.Analysis;
+using IpamCleanup.Core.Snapshot;
 
 namespace IpamCleanup.Core.Tests.Analysis;
 
@@ -90,5 +91,19 @@ public class WindowsAndCooldownTests
 
         Assert.False(block.Releasable);
         Assert.Equal("CoolingDown", block.Detail);
+    }
+
+    [Theory]
+    [InlineData(30, "cooling down (ipCooldownSeconds 120)")]
+    [InlineData(300, "ended at 2025-06-01T11:57:00.0000000+00:00")]
+    public void Cooling_down_reason_says_whether_the_cooldown_is_over(int secondsAgo, string expected)
+    {
+        var cluster = new TestCluster { Settings = IpamSettings.Defaults with { IpCooldownSeconds = 120 } }.Pool("192.168.0.0/24")
+            .Block("192.168.0.0/30", null, b => b.Cooling(0, TestCluster.Now.AddSeconds(-secondsAgo)));
+
+        var cooling = cluster.Analyze(o => o with { IncludeHealthy = true }).Single(FindingKind.CoolingDown, "192.168.0.0");
+
+        Assert.False(cooling.Releasable);
+        Assert.Contains(expected, cooling.Reason, StringComparison.Ordinal);
     }
 }
