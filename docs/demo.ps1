@@ -49,7 +49,7 @@ try {
 
     Show-Step 'Invoke-CalicoIpamCleanup (the real run)'
     $run = Invoke-CalicoIpamCleanup -KubeConfig $sandbox.KubeConfig -ReleaseIp -ReleaseBlock -ChangeRequest DEMO-0001 -Confirm:$false -AuditPath $audit -MinimumAge 00:15:00
-    $run | Format-List Succeeded, Attempts, Released, Skipped, Failed, LockBefore, LockAfter, Duration, AuditLogPath
+    $run | Format-List Succeeded, Attempts, Released, Skipped, Failed, DatastoreReadyBefore, DatastoreReadyAfter, Duration, AuditLogPath
 
     Show-Step 'After the run: Get-CalicoIpamLeak -Summary'
     $after = Get-CalicoIpamLeak -KubeConfig $sandbox.KubeConfig -Summary

@@ -116,25 +116,25 @@ function Invoke-CalicoIpamCleanup {
     }
 
     $summary = [ordered]@{
-        PSTypeName         = 'IpamCleanup.RunSummary'
-        Context            = $status.Context
-        Server             = $status.Server
-        ClusterGuid        = $status.ClusterGuid
-        ChangeRequest      = $ChangeRequest
-        WhatIf             = $whatIf
-        Succeeded          = $false
-        Attempts           = 0
-        FellBackToUnlock   = $false
-        FindingsByKind     = [ordered]@{}
-        Released           = 0
-        Skipped            = 0
-        Failed             = 0
-        LockBefore         = $status.DatastoreReady
-        LockAfter          = $null
-        LockedByThisRun    = $false
-        Errors             = [Collections.Generic.List[string]]::new()
-        Duration           = [TimeSpan]::Zero
-        AuditLogPath       = $auditPathUsed
+        PSTypeName           = 'IpamCleanup.RunSummary'
+        Context              = $status.Context
+        Server               = $status.Server
+        ClusterGuid          = $status.ClusterGuid
+        ChangeRequest        = $ChangeRequest
+        WhatIf               = $whatIf
+        Succeeded            = $false
+        Attempts             = 0
+        FellBackToUnlock     = $false
+        FindingsByKind       = [ordered]@{}
+        Released             = 0
+        Skipped              = 0
+        Failed               = 0
+        DatastoreReadyBefore = $status.DatastoreReady
+        DatastoreReadyAfter  = $null
+        LockedByThisRun      = $false
+        Errors               = [Collections.Generic.List[string]]::new()
+        Duration             = [TimeSpan]::Zero
+        AuditLogPath         = $auditPathUsed
     }
 
     $plan = @()
@@ -258,8 +258,8 @@ function Invoke-CalicoIpamCleanup {
         }
     }
 
-    $summary.LockAfter = (Get-CalicoDatastoreStatus @connection -ErrorAction Stop).DatastoreReady
+    $summary.DatastoreReadyAfter = (Get-CalicoDatastoreStatus @connection -ErrorAction Stop).DatastoreReady
     $summary.Duration = [DateTimeOffset]::UtcNow - $started
-    & $step 'Run' $(if ($summary.Succeeded) { 'Succeeded' } else { 'Failed' }) "Released $($summary.Released), skipped $($summary.Skipped), failed $($summary.Failed) in $($summary.Attempts) attempts; datastoreReady $($summary.LockAfter)."
+    & $step 'Run' $(if ($summary.Succeeded) { 'Succeeded' } else { 'Failed' }) "Released $($summary.Released), skipped $($summary.Skipped), failed $($summary.Failed) in $($summary.Attempts) attempts; datastoreReady $($summary.DatastoreReadyAfter)."
     [pscustomobject]$summary
 }

@@ -57,8 +57,8 @@ Describe 'Invoke-CalicoIpamCleanup' {
             $run.Released | Should -BeGreaterOrEqual 10
             $run.Failed | Should -Be 0
             $run.FindingsByKind['LeakedIp'] | Should -BeGreaterOrEqual 5
-            $run.LockBefore | Should -Be 'true'
-            $run.LockAfter | Should -Be 'true'
+            $run.DatastoreReadyBefore | Should -Be 'true'
+            $run.DatastoreReadyAfter | Should -Be 'true'
             @(Get-CalicoIpamLeak -KubeConfig $sandbox.KubeConfig | Where-Object Releasable) | Should -BeNullOrEmpty
             $steps = Get-Content $audit | ForEach-Object { $_ | ConvertFrom-Json } | Where-Object kind -EQ 'Run'
             $steps.action | Should -Contain 'Scan'
@@ -98,8 +98,8 @@ Describe 'Invoke-CalicoIpamCleanup' {
             $run.Succeeded | Should -BeFalse
             $run.Attempts | Should -Be 2
             $run.FellBackToUnlock | Should -BeTrue
-            $run.LockBefore | Should -Be 'false'
-            $run.LockAfter | Should -Be 'true'
+            $run.DatastoreReadyBefore | Should -Be 'false'
+            $run.DatastoreReadyAfter | Should -Be 'true'
             Get-Ready $sandbox | Should -BeTrue
         }
         finally { Stop-TestSandbox $sandbox }
@@ -112,7 +112,7 @@ Describe 'Invoke-CalicoIpamCleanup' {
             $run = Invoke-CalicoIpamCleanup -KubeConfig $sandbox.KubeConfig -ReleaseIp -LockDatastore -LockSettleTime 0 -ChangeRequest CHG5 -Confirm:$false -AuditPath (Join-Path $TestDrive 'e.jsonl')
             $run.Succeeded | Should -BeTrue
             $run.LockedByThisRun | Should -BeFalse
-            $run.LockAfter | Should -Be 'false'
+            $run.DatastoreReadyAfter | Should -Be 'false'
             Get-Ready $sandbox | Should -BeFalse
             $unlock = Invoke-CalicoIpamCleanup -KubeConfig $sandbox.KubeConfig -UnlockDatastore -ChangeRequest CHG5 -Confirm:$false -AuditPath (Join-Path $TestDrive 'e.jsonl')
             $unlock.Succeeded | Should -BeTrue
