@@ -94,6 +94,71 @@ public sealed class LiveTrafficSafetyTests
         Assert.Empty(LostUnknownFields(store));
     }
 
+    /// <summary>
+    /// The race behind a rare failure of the theory above: a CNI ADD has incremented its handle and edited its copy of
+    /// an empty block when the cleanup deletes that block (soft-delete PUT and DELETE, both between the ADD's read and
+    /// its write). The ADD's write then finds no block; as libcalico does on any failed block update, it must take its
+    /// handle increment back (and try another block), or the handle counts an address no block holds.
+    /// </summary>
+    [Fact]
+    public async Task An_ADD_whose_block_is_deleted_before_its_write_takes_its_handle_increment_back()
+    {
+        var seed = new IpamSeed().Pool("10.0.0.0/16").Node("n1")
+            .Block("10.0.0.0/26", "host:n1").Pod(1, "default", "p1", "n1", "k8s-pod-network.p1").Done()
+            .Pod("default", "p1", "n1", "10.0.0.1")
+            .Block("10.0.0.64/26", "host:n1").Done()
+            .Affinity("n1", "10.0.0.0/26")
+            .Affinity("n1", "10.0.0.64/26")
+            .HandlesForAllocations();
+        await using var cluster = await StartAsync(seed);
+        var store = cluster.Server.Store;
+        using var client = await cluster.ConnectAsync();
+        var empty = Single(await ScanAsync(client), FindingKind.EmptyBlock, "10.0.0.64/26");
+        Assert.True(empty.Releasable);
+
+        IReadOnlyList<ReleaseResult>? cleanup = null;
+        using var cni = new CniSimulator(store, new CniSimulatorOptions
+        {
+            Seed = 1,
+            BeforeAllocationWrite = block =>
+            {
+                if (block == "10-0-0-64-26" && cleanup is null)
+                {
+                    cleanup = Task.Run(() => ReleaseAsync(client, new[] { empty })).GetAwaiter().GetResult();
+                }
+            },
+        });
+
+        // The ADD picks the node's blocks in random order: repeat until one of them tried the empty block first.
+        var errors = new List<string>();
+        var allocations = new List<CniAllocation>();
+        for (var attempt = 0; attempt < 50 && cleanup is null; attempt++)
+        {
+            try
+            {
+                if (cni.AddPod("n1") is { } allocation)
+                {
+                    allocations.Add(allocation);
+                }
+            }
+            catch (SandboxApiException e)
+            {
+                // The simulator's workers swallow this and go on, as the live test's simulator did.
+                errors.Add(e.Message);
+            }
+        }
+
+        Assert.NotNull(cleanup);
+        Assert.Equal(ReleaseStatus.Released, Assert.Single(cleanup).Status);
+        Assert.Null(Block(cluster, "10-0-0-64-26"));
+        var handleProblems = HandleCountProblems(store);
+        Assert.True(handleProblems.Count == 0, string.Join("\n", handleProblems.Append("ADD errors: " + string.Join("; ", errors))));
+        Assert.Empty(BlockProblems(store));
+        Assert.Empty(errors);
+        Assert.Equal("10-0-0-0-26", allocations[^1].BlockName);
+        Assert.Empty(cni.VerifyLive());
+    }
+
     /// <summary>Running pods whose Calico annotation names an address that no block allocates to that pod.</summary>
     private static List<string> LiveAddressesNotAllocated(SandboxStore store)
     {

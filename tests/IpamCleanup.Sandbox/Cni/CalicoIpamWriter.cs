@@ -12,12 +12,14 @@ internal sealed class CalicoIpamWriter
 
     private readonly SandboxStore _store;
     private readonly string _calico;
+    private readonly Action<string>? _beforeAllocationWrite;
     private long _conflicts;
 
-    public CalicoIpamWriter(SandboxStore store)
+    public CalicoIpamWriter(SandboxStore store, Action<string>? beforeAllocationWrite = null)
     {
         _store = store;
         _calico = store.Catalog.CalicoApiVersion;
+        _beforeAllocationWrite = beforeAllocationWrite;
     }
 
     /// <summary>Compare-and-swap conflicts hit (and retried).</summary>
@@ -37,23 +39,42 @@ internal sealed class CalicoIpamWriter
         // Calico increments the handle before it writes the block, so an ADD in flight has a handle without an allocation.
         IncrementHandle(handleId, cidr);
         var attribute = new JsonObject { ["handle_id"] = handleId, ["secondary"] = secondary };
-        for (var attempt = 0; attempt < MaxRetries; attempt++)
+        var written = false;
+        try
         {
-            // Re-read on every attempt: a cleanup may have released the block's affinity or deleted it meanwhile.
-            var current = _store.Get(_calico, "ipamblocks", null, blockName);
-            var ordinal = current is null || !IsAffineTo(current, node) ? -1 : BlockEdits.Allocate(current, attribute);
-            if (ordinal < 0)
+            for (var attempt = 0; attempt < MaxRetries; attempt++)
             {
-                break;
-            }
+                // Re-read on every attempt: a cleanup may have released the block's affinity or deleted it meanwhile.
+                var current = _store.Get(_calico, "ipamblocks", null, blockName);
+                var ordinal = current is null || !IsAffineTo(current, node) ? -1 : BlockEdits.Allocate(current, attribute);
+                if (ordinal < 0)
+                {
+                    break;
+                }
 
-            if (TryReplace(current!))
+                _beforeAllocationWrite?.Invoke(blockName);
+                if (TryReplace(current!))
+                {
+                    written = true;
+                    return AddressOf(cidr, ordinal);
+                }
+            }
+        }
+        catch (SandboxApiException e) when (e.Code == 404)
+        {
+            // Deleted between our read and our write (a cleanup released the empty block): as gone as a block we
+            // cannot read, so this ADD tries its next block.
+        }
+        finally
+        {
+            // libcalico's assignFromExistingBlock: every block write that does not land (conflicts exhausted, block
+            // gone, any other error) takes the handle increment back before the ADD moves on or fails.
+            if (!written)
             {
-                return AddressOf(cidr, ordinal);
+                DecrementHandle(handleId, new Dictionary<string, int> { [cidr] = 1 });
             }
         }
 
-        DecrementHandle(handleId, new Dictionary<string, int> { [cidr] = 1 });
         return null;
     }
 

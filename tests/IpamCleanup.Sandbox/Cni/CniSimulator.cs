@@ -8,7 +8,8 @@ namespace IpamCleanup.Sandbox;
 /// A simulated Calico CNI plugin that sets up and tears down pods concurrently, in Calico's order and
 /// through the store's compare-and-swap (re-read and retry on conflict), so it races fairly with clients.
 /// ADD: the pod exists (Pending) → create/increment the IPAMHandle → CAS the block (head of the free FIFO,
-/// attribute, per-ordinal sequence number) → patch the pod's annotations and status.podIP.
+/// attribute, per-ordinal sequence number; a block write that does not land, even because the block was deleted
+/// meanwhile, takes the handle increment back) → patch the pod's annotations and status.podIP.
 /// DEL: mark the pod terminating with empty podIP annotations → CAS-release in the block (tail of the FIFO)
 /// → decrement or soft-delete-then-delete the handle → delete the pod.
 /// <see cref="LiveAllocations"/> lists what it holds; <see cref="Violations"/> records live addresses
@@ -39,8 +40,8 @@ public sealed class CniSimulator : IDisposable
     public CniSimulator(SandboxStore store, CniSimulatorOptions? options = null)
     {
         _store = store;
-        _ipam = new CalicoIpamWriter(store);
         _options = options ?? new CniSimulatorOptions();
+        _ipam = new CalicoIpamWriter(store, _options.BeforeAllocationWrite);
         _calico = store.Catalog.CalicoApiVersion;
         // Mixed so that a simulator and a generator given the same seed never draw the same container IDs (handles).
         _random = _options.Seed is { } seed ? new Random(seed ^ 0x5CA1AB1E) : new Random();

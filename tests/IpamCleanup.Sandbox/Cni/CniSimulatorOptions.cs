@@ -17,4 +17,10 @@ public sealed class CniSimulatorOptions
 
     /// <summary>Whether DELs may also pick pods that existed before the simulator started (generated ones).</summary>
     public bool DeletePreexistingPods { get; set; } = true;
+
+    /// <summary>
+    /// Test seam: runs with the block's name after an ADD has incremented its handle and edited the block it read,
+    /// right before its compare-and-swap write of that block, so a test can change the datastore at that point.
+    /// </summary>
+    public Action<string>? BeforeAllocationWrite { get; set; }
 }
