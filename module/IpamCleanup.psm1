@@ -44,6 +44,9 @@ function Invoke-CalicoIpamCleanup {
     .PARAMETER MaxRequestsPerSecond
         Cap on API requests per second of each release step (default 50). A release costs about 4-5 requests per
         address, so a 10,000-address cleanup at the default takes about 15 minutes; raise it where the API server allows.
+    .PARAMETER ReleaseMode
+        Classic (default) or Cooldown: how leaked IPs are released (see Remove-CalicoLeakedIp -ReleaseMode). Cooldown
+        needs Calico v3.33 or later everywhere and ipCooldownSeconds in the IPAMConfig.
     .PARAMETER AuditPath
         JSON-lines audit log; default IpamCleanup/audit.jsonl in the local application-data folder.
     .PARAMETER BackupPath
@@ -76,6 +79,7 @@ function Invoke-CalicoIpamCleanup {
         [TimeSpan] $MinimumAge = [TimeSpan]::FromMinutes(15),
         [ValidateRange(1, 64)] [int] $ThrottleLimit = 4,
         [ValidateRange(0.1, 10000)] [double] $MaxRequestsPerSecond = 50,
+        [ValidateSet('Classic', 'Cooldown')] [string] $ReleaseMode = 'Classic',
         [string] $AuditPath,
         [string] $BackupPath
     )
@@ -159,7 +163,7 @@ function Invoke-CalicoIpamCleanup {
             & $step 'Scan' 'Succeeded' "Attempt ${Attempt}: $($leaks.Count) findings, $($ipLeaks.Count) releasable IPs and handles."
             if ($ipLeaks.Count -gt 0) {
                 $ipBackup = & $backup 'ips'
-                $released = @($ipLeaks | Remove-CalicoLeakedIp @connection @writes @ipBackup -Force -MinimumAge $MinimumAge -ThrottleLimit $ThrottleLimit -MaxRequestsPerSecond $MaxRequestsPerSecond)
+                $released = @($ipLeaks | Remove-CalicoLeakedIp @connection @writes @ipBackup -Force -MinimumAge $MinimumAge -ThrottleLimit $ThrottleLimit -MaxRequestsPerSecond $MaxRequestsPerSecond -ReleaseMode $ReleaseMode)
                 foreach ($r in $released) { $results.Add($r) }
             }
         }

@@ -78,6 +78,50 @@ Describe 'Remove-CalicoLeakedIp' {
     }
 }
 
+Describe 'Remove-CalicoLeakedIp -ReleaseMode Cooldown (Calico v3.33)' {
+    BeforeAll {
+        $script:cool = Start-TestSandbox -Generate $generate
+        $script:coolAudit = Join-Path $TestDrive 'cool-audit.jsonl'
+        function script:Set-CalicoSpec($sandbox, [string] $plural, [hashtable] $values) {
+            $object = Get-SandboxObject $sandbox "/apis/crd.projectcalico.org/v1/$plural/default"
+            foreach ($key in $values.Keys) { $object.spec | Add-Member -NotePropertyName $key -NotePropertyValue $values[$key] -Force }
+            Add-SandboxObject $sandbox @($object)
+        }
+    }
+    AfterAll { if ($cool) { Stop-TestSandbox $cool } }
+
+    It 'is refused on a cluster older than v3.33 and writes nothing' {
+        Reset-SandboxWrite $cool
+        $leak = @(Get-CalicoIpamLeak -KubeConfig $cool.KubeConfig -Kind LeakedIp | Where-Object Releasable)[0]
+        { $leak | Remove-CalicoLeakedIp -ReleaseMode Cooldown -Confirm:$false -Force -ChangeRequest CHG9 -AuditPath $coolAudit -ErrorAction Stop } |
+            Should -Throw -ErrorId 'CooldownReleaseNotSupported,IpamCleanup.Commands.RemoveCalicoLeakedIpCommand'
+        (Get-SandboxWrite $cool).totalWrites | Should -Be 0
+    }
+
+    It 'is refused when IPAMConfig sets no ipCooldownSeconds, also under -WhatIf' {
+        Set-CalicoSpec $cool 'clusterinformations' @{ calicoVersion = 'v3.33.0' }
+        Reset-SandboxWrite $cool
+        $leak = @(Get-CalicoIpamLeak -KubeConfig $cool.KubeConfig -Kind LeakedIp | Where-Object Releasable)[0]
+        { $leak | Remove-CalicoLeakedIp -ReleaseMode Cooldown -WhatIf -ErrorAction Stop } |
+            Should -Throw -ErrorId 'CooldownNotConfigured,IpamCleanup.Commands.RemoveCalicoLeakedIpCommand'
+        (Get-SandboxWrite $cool).totalWrites | Should -Be 0
+    }
+
+    It 'leaves each released address cooling down in its block, and the leak is gone' {
+        Set-CalicoSpec $cool 'ipamconfigs' @{ ipCooldownSeconds = 600 }
+        $leaks = @(Get-CalicoIpamLeak -KubeConfig $cool.KubeConfig -Kind LeakedIp | Where-Object Releasable)
+        $leaks.Count | Should -BeGreaterThan 0
+        $results = @($leaks | Remove-CalicoLeakedIp -ReleaseMode Cooldown -Confirm:$false -Force -ChangeRequest CHG9 -AuditPath $coolAudit)
+        @($results | Where-Object { "$($_.Status)" -ne 'Released' }) | Should -BeNullOrEmpty
+        $cooling = @(Get-CalicoIpamLeak -KubeConfig $cool.KubeConfig -IncludeHealthy -Kind CoolingDown)
+        foreach ($leak in $leaks) { $cooling.IP | Should -Contain $leak.IP }
+        @(Get-CalicoIpamLeak -KubeConfig $cool.KubeConfig -Kind LeakedIp | Where-Object Releasable) | Should -BeNullOrEmpty
+        # The addresses still count as allocated until the cooldown ends.
+        $allocated = Get-AllocatedIps $cool
+        foreach ($leak in $leaks) { $allocated | Should -Contain $leak.IP }
+    }
+}
+
 Describe 'Safety across clusters and changes' {
     BeforeAll {
         $script:a = Start-TestSandbox -Generate $generate

@@ -9,8 +9,8 @@ using IpamCleanup.Core.Snapshot;
 namespace IpamCleanup.Core.Mutations;
 
 /// <summary>
-/// Releasing addresses from one block, as libcalico's <c>block.release</c> does with classic (≤ v3.32) semantics
-/// (calico-ipam.md §4c, §4f F3). Pure: edits the object in memory, never does I/O.
+/// Releasing addresses from one block, as libcalico's <c>block.release</c> does: classic (≤ v3.32) semantics, or the
+/// v3.33 cooldown semantics (calico-ipam.md §4c, §4f F3). Pure: edits the object in memory, never does I/O.
 /// </summary>
 public static class BlockRelease
 {
@@ -22,7 +22,79 @@ public static class BlockRelease
     /// entry removed; the block <c>sequenceNumber</c> then goes up by one. Unallocated addresses are reported as
     /// already free and change nothing.
     /// </summary>
-    public static BlockReleaseResult ReleaseClassic(IpamBlockObject block, IReadOnlyList<ReleaseRequest> requests)
+    public static BlockReleaseResult ReleaseClassic(IpamBlockObject block, IReadOnlyList<ReleaseRequest> requests) =>
+        Release(block, requests, null);
+
+    /// <summary>
+    /// v3.33 cooldown semantics (calico-ipam.md §4f F3, cooldown mode), for clusters whose every component runs v3.33 or
+    /// later and whose IPAMConfig sets <c>ipCooldownSeconds</c>: the same validation as <see cref="ReleaseClassic"/>;
+    /// then the released ordinals point at one new attribute <c>{"releasedAt": now}</c> and their
+    /// <c>sequenceNumberForAllocation</c> becomes the block's current sequence number, so the addresses stay
+    /// unusable until the cooldown ends. Then <see cref="CollectCooledDown"/> runs, as libcalico does before every
+    /// write, and the block <c>sequenceNumber</c> goes up by one. Handles are decremented by the caller as in classic
+    /// mode: a cooling-down entry has no handle.
+    /// </summary>
+    public static BlockReleaseResult ReleaseWithCooldown(IpamBlockObject block, IReadOnlyList<ReleaseRequest> requests, DateTimeOffset now, int cooldownSeconds)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(cooldownSeconds);
+        return Release(block, requests, (now, cooldownSeconds));
+    }
+
+    /// <summary>
+    /// libcalico's block garbage collection (v3.33): every ordinal whose <c>releasedAt</c> lies more than
+    /// <paramref name="cooldownSeconds"/> before <paramref name="now"/> (a millisecond of slack, so 0 frees at once) is
+    /// deallocated in ordinal order: appended to <c>unallocated</c>, its sequence-number entry removed. Then every
+    /// attribute no allocation refers to is dropped and the allocations re-indexed. Returns whether the block changed;
+    /// the sequence number is not bumped (the write that follows does that).
+    /// </summary>
+    public static bool CollectCooledDown(IpamBlockObject block, DateTimeOffset now, int cooldownSeconds)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        var allocations = block.Allocations.ToArray();
+        var attributes = block.Attributes;
+        var before = now.AddSeconds(-cooldownSeconds).AddMilliseconds(1);
+        var changed = false;
+        var freed = new List<int>();
+        for (var ordinal = 0; ordinal < allocations.Length; ordinal++)
+        {
+            if (allocations[ordinal] is { } index && index >= 0 && index < attributes.Count &&
+                attributes[index].ReleasedAt is { } releasedAt && releasedAt < before)
+            {
+                allocations[ordinal] = null;
+                freed.Add(ordinal);
+                changed = true;
+            }
+        }
+
+        var used = new bool[attributes.Count];
+        foreach (var index in allocations)
+        {
+            if (index is { } i && i >= 0 && i < used.Length)
+            {
+                used[i] = true;
+            }
+        }
+
+        var unused = new List<int>();
+        for (var i = 0; i < used.Length; i++)
+        {
+            if (!used[i])
+            {
+                unused.Add(i);
+            }
+        }
+
+        if (!changed && unused.Count == 0)
+        {
+            return false;
+        }
+
+        Reindex(block, allocations, unused);
+        AppendUnallocated(block, freed);
+        return true;
+    }
+
+    private static BlockReleaseResult Release(IpamBlockObject block, IReadOnlyList<ReleaseRequest> requests, (DateTimeOffset Now, int CooldownSeconds)? cooldown)
     {
         ArgumentNullException.ThrowIfNull(block);
         ArgumentNullException.ThrowIfNull(requests);
@@ -97,7 +169,15 @@ public static class BlockRelease
             }
         }
 
-        Apply(block, state, released);
+        if (cooldown is { } mode)
+        {
+            ApplyCooldown(block, state, released, mode.Now, mode.CooldownSeconds);
+        }
+        else
+        {
+            Apply(block, state, released);
+        }
+
         return BlockReleaseResult.Success(
             released.ConvertAll(r => r.Address),
             alreadyFree,
@@ -179,6 +259,93 @@ public static class BlockRelease
         }
 
         block.SequenceNumber = unchecked(state.SequenceNumber + 1);
+    }
+
+    private static void ApplyCooldown(IpamBlockObject block, BlockState state, List<(int Ordinal, IPAddress Address, int AttributeIndex)> released, DateTimeOffset now, int cooldownSeconds)
+    {
+        // Calico writes metav1.Time: RFC 3339 in UTC, whole seconds.
+        var stamp = now.ToUniversalTime();
+        stamp = new DateTimeOffset(stamp.Ticks - (stamp.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+        var attributeNodes = block.AttributeNodes ?? new JsonArray();
+        if (block.AttributeNodes is null)
+        {
+            block.Json["spec"]!.AsObject()["attributes"] = attributeNodes;
+        }
+
+        attributeNodes.Add(new JsonObject { ["releasedAt"] = stamp.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) });
+        var cooling = attributeNodes.Count - 1;
+        var allocations = state.Allocations;
+        foreach (var (ordinal, _, _) in released)
+        {
+            allocations[ordinal] = cooling;
+            block.SetSequenceNumberForOrdinal(ordinal, state.SequenceNumber);
+        }
+
+        block.Allocations = allocations;
+        CollectCooledDown(block, now, cooldownSeconds);
+        block.SequenceNumber = unchecked(state.SequenceNumber + 1);
+    }
+
+    /// <summary>Drops the attributes at <paramref name="removed"/> (ascending) and re-indexes <paramref name="allocations"/> into the block.</summary>
+    private static void Reindex(IpamBlockObject block, int?[] allocations, List<int> removed)
+    {
+        if (removed.Count > 0)
+        {
+            var attributeCount = block.AttributeNodes!.Count;
+            var newIndex = new int[attributeCount];
+            var next = 0;
+            var r = 0;
+            for (var i = 0; i < attributeCount; i++)
+            {
+                if (r < removed.Count && removed[r] == i)
+                {
+                    newIndex[i] = -1;
+                    r++;
+                }
+                else
+                {
+                    newIndex[i] = next++;
+                }
+            }
+
+            for (var ordinal = 0; ordinal < allocations.Length; ordinal++)
+            {
+                if (allocations[ordinal] is { } i && i >= 0 && i < attributeCount)
+                {
+                    allocations[ordinal] = newIndex[i];
+                }
+            }
+
+            var attributeNodes = block.AttributeNodes!;
+            for (var k = removed.Count - 1; k >= 0; k--)
+            {
+                attributeNodes.RemoveAt(removed[k]);
+            }
+        }
+
+        block.Allocations = allocations;
+    }
+
+    /// <summary>Appends the ordinals to the tail of <c>unallocated</c> and removes their sequence-number entries.</summary>
+    private static void AppendUnallocated(IpamBlockObject block, List<int> ordinals)
+    {
+        if (ordinals.Count == 0)
+        {
+            return;
+        }
+
+        var spec = block.Json["spec"]!.AsObject();
+        if (spec["unallocated"] is not JsonArray unallocated)
+        {
+            unallocated = new JsonArray();
+            spec["unallocated"] = unallocated;
+        }
+
+        foreach (var ordinal in ordinals)
+        {
+            unallocated.Add(JsonValue.Create(ordinal));
+            block.SetSequenceNumberForOrdinal(ordinal, null);
+        }
     }
 
     /// <summary>Reads everything the release edits, refusing blocks that cannot be edited without guessing.</summary>

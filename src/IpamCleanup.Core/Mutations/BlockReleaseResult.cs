@@ -3,7 +3,7 @@ using System.Net;
 namespace IpamCleanup.Core.Mutations;
 
 /// <summary>
-/// The outcome of <see cref="BlockRelease.ReleaseClassic"/>. On failure nothing was modified. On success the caller
+/// The outcome of <see cref="BlockRelease.ReleaseClassic"/> or <see cref="BlockRelease.ReleaseWithCooldown"/>. On failure nothing was modified. On success the caller
 /// writes the block only when <see cref="BlockModified"/>: by deleting it when <see cref="ShouldDeleteBlock"/>
 /// (soft-delete PUT, then DELETE with the UID precondition), otherwise by a PUT with the read resourceVersion; then it
 /// decrements each handle in <see cref="ReleasedByHandle"/>.

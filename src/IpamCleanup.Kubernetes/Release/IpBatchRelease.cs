@@ -61,7 +61,10 @@ internal static class IpBatchRelease
             }
 
             var mutated = block.DeepClone();
-            release = BlockRelease.ReleaseClassic(mutated, open.ConvertAll(p => new ReleaseRequest(p.Address, p.Finding.Handle, p.Finding.SequenceNumber)));
+            var requests = open.ConvertAll(p => new ReleaseRequest(p.Address, p.Finding.Handle, p.Finding.SequenceNumber));
+            release = run.Options.CooldownSeconds is { } cooldown
+                ? BlockRelease.ReleaseWithCooldown(mutated, requests, run.Now, cooldown)
+                : BlockRelease.ReleaseClassic(mutated, requests);
             if (release.Failure is { } failure)
             {
                 // The checks above ran on this very object, so only a malformed block gets here.

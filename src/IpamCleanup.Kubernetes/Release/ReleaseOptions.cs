@@ -24,6 +24,14 @@ public sealed class ReleaseOptions
     /// <summary>The CNI network name of Calico's primary network (AnalysisOptions.DefaultNetworkName). Default "k8s-pod-network".</summary>
     public string? DefaultNetworkName { get; init; } = "k8s-pod-network";
 
+    /// <summary>
+    /// Null (default): classic release, the address is reusable at once (what Calico up to v3.32 does, and safe with
+    /// any mix of versions). A value: v3.33 cooldown release with this many seconds (the cluster's
+    /// <c>ipCooldownSeconds</c>): released addresses point at a <c>releasedAt</c> entry and stay unusable until the
+    /// cooldown ends. Only for clusters whose every component runs v3.33 or later.
+    /// </summary>
+    public int? CooldownSeconds { get; init; }
+
     /// <summary>The change request (ticket) recorded with every audited write.</summary>
     public string? ChangeRequest { get; init; }
 
@@ -73,6 +81,11 @@ public sealed class ReleaseOptions
         if (MaxConflictRetries < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxConflictRetries), MaxConflictRetries, "MaxConflictRetries must be at least 1.");
+        }
+
+        if (CooldownSeconds is < 0 or > 1200)
+        {
+            throw new ArgumentOutOfRangeException(nameof(CooldownSeconds), CooldownSeconds, "CooldownSeconds must be between 0 and 1200, as Calico's ipCooldownSeconds.");
         }
 
         ArgumentNullException.ThrowIfNull(TimeProvider);

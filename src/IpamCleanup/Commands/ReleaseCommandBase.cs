@@ -103,6 +103,9 @@ public abstract class ReleaseCommandBase : CalicoCmdlet
     /// <summary>The findings to release; Remove-CalicoLeakedIp adds -IP and -FromCalicoctlReport here.</summary>
     protected virtual IReadOnlyList<Finding> CollectFindings() => _findings;
 
+    /// <summary>Null for classic release; the cooldown in seconds for v3.33 cooldown release (Remove-CalicoLeakedIp -ReleaseMode Cooldown).</summary>
+    protected virtual int? ResolveCooldownSeconds() => null;
+
     /// <summary>The cluster GUID of the connected cluster (ClusterInformation default).</summary>
     protected string? ReadClusterGuid()
     {
@@ -123,6 +126,8 @@ public abstract class ReleaseCommandBase : CalicoCmdlet
                 "Scan the cluster you mean to clean (Get-CalicoIpamLeak -Context <it>) and pipe that, or pass the matching -Context.", foreign[0]));
         }
 
+        // Checked before anything is asked or written, so -WhatIf already shows a mode the cluster cannot take.
+        var cooldownSeconds = ResolveCooldownSeconds();
         var plan = ReleasePlanner.Plan(findings, AcceptedKinds);
         foreach (var decided in plan.Decided)
         {
@@ -162,6 +167,7 @@ public abstract class ReleaseCommandBase : CalicoCmdlet
             Audit = audit.Sink,
             BackupPath = BackupPath is null ? null : GetUnresolvedProviderPathFromPSPath(BackupPath),
             Log = QueueVerbose,
+            CooldownSeconds = cooldownSeconds,
         };
         var engine = new ReleaseEngine(client, options);
         var total = approved.Sum(i => i.Findings.Count);

@@ -47,7 +47,48 @@ public sealed class RemoveCalicoLeakedIpCommand : ReleaseCommandBase
     [ValidateNotNullOrEmpty]
     public string[]? FromCalicoctlReport { get; set; }
 
+    /// <summary>
+    /// Classic (default): a released address is reusable at once, as Calico up to v3.32 releases, safe with any mix of
+    /// versions. Cooldown: Calico v3.33's release, which keeps the address unusable for the cluster's IPAMConfig
+    /// ipCooldownSeconds (it stays in the block as a releasedAt entry until then). Cooldown is refused unless
+    /// ClusterInformation reports v3.33 or later and IPAMConfig sets ipCooldownSeconds; use it only when every
+    /// Calico component runs v3.33 or later, because older ones misread releasedAt entries.
+    /// </summary>
+    [Parameter]
+    public ReleaseMode ReleaseMode { get; set; } = ReleaseMode.Classic;
+
     protected override IReadOnlySet<FindingKind> AcceptedKinds => ReleasePlanner.AddressKinds;
+
+    protected override int? ResolveCooldownSeconds()
+    {
+        if (ReleaseMode != ReleaseMode.Cooldown)
+        {
+            return null;
+        }
+
+        var client = Client;
+        var (info, config) = RunOrTerminate(async ct =>
+            (await client.GetClusterInformationAsync(ct).ConfigureAwait(false),
+             await client.GetAsync(CalicoKind.IpamConfig, CalicoResources.SingletonName, ct).ConfigureAwait(false)));
+        var version = info?["spec"]?["calicoVersion"] is System.Text.Json.Nodes.JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+        if (!CalicoVersions.AtLeast(version, 3, 33))
+        {
+            ThrowTerminatingError(NewError("CooldownReleaseNotSupported", ErrorCategory.InvalidOperation,
+                $"-ReleaseMode Cooldown needs Calico v3.33 or later, but ClusterInformation in {ClusterLabel} reports calicoVersion '{version ?? "(none)"}'. Nothing was written.",
+                "Use -ReleaseMode Classic (the default), which every Calico version understands.", version));
+        }
+
+        var seconds = config is null ? null : new Core.Model.IpamConfigObject(config).IpCooldownSeconds;
+        if (seconds is not > 0)
+        {
+            ThrowTerminatingError(NewError("CooldownNotConfigured", ErrorCategory.InvalidOperation,
+                $"-ReleaseMode Cooldown needs IPAMConfig 'default' to set ipCooldownSeconds, but in {ClusterLabel} it is {(config is null ? "missing" : (seconds?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "not set"))}. Nothing was written.",
+                "Use -ReleaseMode Classic (the default), or set ipCooldownSeconds in the IPAMConfig first.", config));
+        }
+
+        WriteVerbose($"Cooldown release: released addresses stay unusable for {seconds} s (IPAMConfig ipCooldownSeconds); Calico {version}.");
+        return seconds;
+    }
 
     protected override string Noun => "blocks and handles";
 
