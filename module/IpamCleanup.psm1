@@ -110,6 +110,22 @@ function Invoke-CalicoIpamCleanup {
     }
 
     $status = Get-CalicoDatastoreStatus @connection -ErrorAction Stop
+    if ($ReleaseIp -and $ReleaseMode -eq 'Cooldown') {
+        # The same preconditions Remove-CalicoLeakedIp enforces, checked once before the run instead of failing every attempt.
+        $problem = if (-not [IpamCleanup.Core.Naming.CalicoVersions]::AtLeast($status.CalicoVersion, 3, 33)) {
+            'CooldownReleaseNotSupported', "-ReleaseMode Cooldown needs Calico v3.33 or later; ClusterInformation reports '$($status.CalicoVersion)'."
+        }
+        elseif (-not ($status.IpCooldownSeconds -gt 0)) {
+            'CooldownNotConfigured', '-ReleaseMode Cooldown needs ipCooldownSeconds in the IPAMConfig, which is not set.'
+        }
+        if ($problem) {
+            $record = [Management.Automation.ErrorRecord]::new([InvalidOperationException]::new("$($problem[1]) Nothing was written."),
+                $problem[0], [Management.Automation.ErrorCategory]::InvalidOperation, $null)
+            $record.ErrorDetails = [Management.Automation.ErrorDetails]::new($record.Exception.Message)
+            $record.ErrorDetails.RecommendedAction = 'Use -ReleaseMode Classic (the default), which every Calico version understands.'
+            $PSCmdlet.ThrowTerminatingError($record)
+        }
+    }
     $auditBase = @{ Context = $status.Context; Server = $status.Server; ClusterGuid = $status.ClusterGuid }
     if ($ChangeRequest) { $auditBase.ChangeRequest = $ChangeRequest }
     if ($AuditPath) { $auditBase.AuditPath = $AuditPath }

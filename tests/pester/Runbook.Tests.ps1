@@ -163,6 +163,20 @@ Describe 'Invoke-CalicoIpamCleanup' {
         finally { Stop-TestSandbox $sandbox }
     }
 
+    It '-ReleaseMode Cooldown is refused before the run on a cluster older than v3.33' {
+        $sandbox = Start-TestSandbox -Generate $leaky
+        try {
+            Reset-SandboxWrite $sandbox
+            $err = $null
+            try { Invoke-CalicoIpamCleanup -KubeConfig $sandbox.KubeConfig -ReleaseIp -ReleaseMode Cooldown -ChangeRequest CHG1 -AuditPath (Join-Path $TestDrive 'cool.jsonl') -Confirm:$false -ErrorAction Stop }
+            catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -Be 'CooldownReleaseNotSupported,Invoke-CalicoIpamCleanup'
+            $err.ErrorDetails.RecommendedAction | Should -Match 'Classic'
+            (Get-SandboxWrite $sandbox).totalWrites | Should -Be 0
+        }
+        finally { Stop-TestSandbox $sandbox }
+    }
+
     It 'requires a change request unless -WhatIf' {
         { Invoke-CalicoIpamCleanup -KubeConfig 'unused' -ReleaseIp -Confirm:$false -ErrorAction Stop } |
             Should -Throw -ErrorId 'ChangeRequestRequired,Invoke-CalicoIpamCleanup'
