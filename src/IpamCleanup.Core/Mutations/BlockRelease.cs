@@ -28,9 +28,9 @@ public static class BlockRelease
     /// <summary>
     /// v3.33 cooldown semantics (calico-ipam.md §4f F3, cooldown mode), for clusters whose every component runs v3.33 or
     /// later and whose IPAMConfig sets <c>ipCooldownSeconds</c>: the same validation as <see cref="ReleaseClassic"/>;
-    /// then the released ordinals point at one new attribute <c>{"releasedAt": now}</c> and their
-    /// <c>sequenceNumberForAllocation</c> becomes the block's current sequence number, so the addresses stay
-    /// unusable until the cooldown ends. Then <see cref="CollectCooledDown"/> runs, as libcalico does before every
+    /// then the released ordinals point at one new attribute <c>{"releasedAt": now}</c> (their
+    /// <c>sequenceNumberForAllocation</c> entries stay as they are, as in libcalico's <c>release</c>), so the addresses
+    /// stay unusable until the cooldown ends. Then <see cref="CollectCooledDown"/> runs, as libcalico does before every
     /// write, and the block <c>sequenceNumber</c> goes up by one. Handles are decremented by the caller as in classic
     /// mode: a cooling-down entry has no handle.
     /// </summary>
@@ -275,10 +275,11 @@ public static class BlockRelease
         attributeNodes.Add(new JsonObject { ["releasedAt"] = stamp.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) });
         var cooling = attributeNodes.Count - 1;
         var allocations = state.Allocations;
+        // libcalico's release leaves the ordinal's sequence number as it was; the garbage collection that frees the
+        // ordinal removes it.
         foreach (var (ordinal, _, _) in released)
         {
             allocations[ordinal] = cooling;
-            block.SetSequenceNumberForOrdinal(ordinal, state.SequenceNumber);
         }
 
         block.Allocations = allocations;

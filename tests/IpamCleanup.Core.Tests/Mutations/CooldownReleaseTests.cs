@@ -32,8 +32,8 @@ public class CooldownReleaseTests
         Assert.Equal("live", attributes[block.Allocations[5]!.Value].HandleId);
         Assert.DoesNotContain(3, block.Unallocated);
 
-        // The ordinal remembers the block sequence number of its release; the block's own goes up by one.
-        Assert.Equal(BlockSequence, block.SequenceNumberForOrdinal(3));
+        // The ordinal keeps its sequence number until it is freed (as libcalico's release); the block's goes up by one.
+        Assert.Equal(7UL, block.SequenceNumberForOrdinal(3));
         Assert.Equal(8UL, block.SequenceNumberForOrdinal(5));
         Assert.Equal(BlockSequence + 1, block.SequenceNumber);
         Assert.Empty(BlockValidator.Validate(block.ToBlockInfo(), Now));
