@@ -211,53 +211,17 @@ public static class BlockRelease
             allocations[ordinal] = null;
         }
 
-        var newIndex = new int[references.Length];
-        var next = 0;
         var removed = new List<int>();
         for (var i = 0; i < references.Length; i++)
         {
             if (touched[i] && references[i] == 0)
             {
-                newIndex[i] = -1;
                 removed.Add(i);
             }
-            else
-            {
-                newIndex[i] = next++;
-            }
         }
 
-        if (removed.Count > 0)
-        {
-            for (var ordinal = 0; ordinal < allocations.Length; ordinal++)
-            {
-                if (allocations[ordinal] is { } i)
-                {
-                    allocations[ordinal] = newIndex[i];
-                }
-            }
-
-            var attributeNodes = block.AttributeNodes!;
-            for (var r = removed.Count - 1; r >= 0; r--)
-            {
-                attributeNodes.RemoveAt(removed[r]);
-            }
-        }
-
-        block.Allocations = allocations;
-        var spec = block.Json["spec"]!.AsObject();
-        if (spec["unallocated"] is not JsonArray unallocated)
-        {
-            unallocated = new JsonArray();
-            spec["unallocated"] = unallocated;
-        }
-
-        foreach (var (ordinal, _, _) in released)
-        {
-            unallocated.Add(JsonValue.Create(ordinal));
-            block.SetSequenceNumberForOrdinal(ordinal, null);
-        }
-
+        Reindex(block, allocations, removed);
+        AppendUnallocated(block, released.ConvertAll(r => r.Ordinal));
         block.SequenceNumber = unchecked(state.SequenceNumber + 1);
     }
 
