@@ -83,9 +83,9 @@ public sealed class ReleaseOptions
             throw new ArgumentOutOfRangeException(nameof(MaxConflictRetries), MaxConflictRetries, "MaxConflictRetries must be at least 1.");
         }
 
-        if (CooldownSeconds is < 0 or > 1200)
+        if (CooldownSeconds is < 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(CooldownSeconds), CooldownSeconds, "CooldownSeconds must be between 0 and 1200, as Calico's ipCooldownSeconds.");
+            throw new ArgumentOutOfRangeException(nameof(CooldownSeconds), CooldownSeconds, "CooldownSeconds cannot be negative.");
         }
 
         ArgumentNullException.ThrowIfNull(TimeProvider);

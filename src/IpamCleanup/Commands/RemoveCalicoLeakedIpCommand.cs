@@ -1,6 +1,9 @@
+using System.Globalization;
 using System.Management.Automation;
+using System.Text.Json.Nodes;
 using IpamCleanup.Core;
 using IpamCleanup.Core.Analysis;
+using IpamCleanup.Core.Model;
 using IpamCleanup.Core.Naming;
 using IpamCleanup.Core.Net;
 using IpamCleanup.Kubernetes;
@@ -70,7 +73,7 @@ public sealed class RemoveCalicoLeakedIpCommand : ReleaseCommandBase
         var (info, config) = RunOrTerminate(async ct =>
             (await client.GetClusterInformationAsync(ct).ConfigureAwait(false),
              await client.GetAsync(CalicoKind.IpamConfig, CalicoResources.SingletonName, ct).ConfigureAwait(false)));
-        var version = info?["spec"]?["calicoVersion"] is System.Text.Json.Nodes.JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+        var version = info?["spec"]?["calicoVersion"] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
         if (!CalicoVersions.AtLeast(version, 3, 33))
         {
             ThrowTerminatingError(NewError("CooldownReleaseNotSupported", ErrorCategory.InvalidOperation,
@@ -78,11 +81,11 @@ public sealed class RemoveCalicoLeakedIpCommand : ReleaseCommandBase
                 "Use -ReleaseMode Classic (the default), which every Calico version understands.", version));
         }
 
-        var seconds = config is null ? null : new Core.Model.IpamConfigObject(config).IpCooldownSeconds;
+        var seconds = config is null ? null : new IpamConfigObject(config).IpCooldownSeconds;
         if (seconds is not > 0)
         {
             ThrowTerminatingError(NewError("CooldownNotConfigured", ErrorCategory.InvalidOperation,
-                $"-ReleaseMode Cooldown needs IPAMConfig 'default' to set ipCooldownSeconds, but in {ClusterLabel} it is {(config is null ? "missing" : (seconds?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "not set"))}. Nothing was written.",
+                $"-ReleaseMode Cooldown needs IPAMConfig 'default' to set ipCooldownSeconds, but in {ClusterLabel} it is {(config is null ? "missing" : (seconds?.ToString(CultureInfo.InvariantCulture) ?? "not set"))}. Nothing was written.",
                 "Use -ReleaseMode Classic (the default), or set ipCooldownSeconds in the IPAMConfig first.", config));
         }
 
