@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using IpamCleanup.Core.Analysis;
 using IpamCleanup.Core.Net;
 using IpamCleanup.Core.Release;
+using IpamCleanup.Kubernetes.Release;
 using IpamCleanup.Sandbox;
 using Xunit.Abstractions;
 using static IpamCleanup.Kubernetes.Tests.Release.ReleaseKit;
@@ -34,7 +35,23 @@ public sealed class LiveTrafficSafetyTests
 
     [Theory]
     [MemberData(nameof(Seeds))]
-    public async Task Cleanup_under_live_cni_traffic_never_releases_a_live_address(int seed)
+    public Task Cleanup_under_live_cni_traffic_never_releases_a_live_address(int seed) => CleanupUnderLiveTrafficAsync(seed, null);
+
+    /// <summary>The same with v3.33 cooldown release (released addresses stay as releasedAt entries), over 10 seeds.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(9)]
+    [InlineData(10)]
+    public Task Cooldown_cleanup_under_live_cni_traffic_never_releases_a_live_address(int seed) => CleanupUnderLiveTrafficAsync(seed, 600);
+
+    private async Task CleanupUnderLiveTrafficAsync(int seed, int? cooldownSeconds)
     {
         var spec = $"nodes=3,pods=18,leakedPods=6,deletedNodes=1,orphanHandles=3,emptyBlocks=2,blockSize=27,seed={seed}";
         await using var cluster = await TestCluster.StartAsync(generate: spec);
@@ -67,7 +84,7 @@ public sealed class LiveTrafficSafetyTests
 
                 // Let the CNI move on from what the scan saw before anything is written.
                 await Task.Delay(10 + (seed % 4 * 10));
-                results.AddRange(await ReleaseAsync(client, findings, Options(minimumAge, throttle: 4)));
+                results.AddRange(await ReleaseAsync(client, findings, WithCooldown(Options(minimumAge, throttle: 4), cooldownSeconds)));
                 Assert.Empty(cni.Violations);
             }
         }
@@ -77,7 +94,7 @@ public sealed class LiveTrafficSafetyTests
         }
 
         // A last pass on the quiet cluster converges what the races left (for example a block skipped as changed).
-        results.AddRange(await ReleaseAsync(client, (await ScanAsync(client)).Where(f => f.Releasable)));
+        results.AddRange(await ReleaseAsync(client, (await ScanAsync(client)).Where(f => f.Releasable), WithCooldown(Options(), cooldownSeconds)));
 
         _output.WriteLine($"seed {seed}: CNI {cni.Adds} ADDs, {cni.Deletes} DELs, {cni.Conflicts} conflicts; " +
             string.Join(", ", results.GroupBy(r => r.Status + (r.Reason is { } reason ? "/" + reason : string.Empty)).OrderBy(g => g.Key).Select(g => g.Key + " " + g.Count())) +
@@ -92,6 +109,31 @@ public sealed class LiveTrafficSafetyTests
         var handleProblems = HandleCountProblems(store);
         Assert.True(handleProblems.Count == 0, string.Join("\n", handleProblems) + "\n" + string.Join("\n", results.Select(r => $"{r.Status} {r.Reason} {r.Finding.Kind} {r.Finding.IP} {r.Finding.Handle} {r.Message} {string.Join(";", r.Warnings)}")));
         Assert.Empty(LostUnknownFields(store));
+        if (cooldownSeconds is not null)
+        {
+            // Every address released in cooldown mode is still held, by a handle-less releasedAt entry: none was reused.
+            Assert.Empty(ReleasedButNotCoolingDown(store, results));
+        }
+    }
+
+    private static List<string> ReleasedButNotCoolingDown(SandboxStore store, IEnumerable<ReleaseResult> results)
+    {
+        var blocks = store.List(V1, "ipamblocks").Select(b => (Cidr: IpNet.Parse((string)b["spec"]!["cidr"]!), Spec: b["spec"]!)).ToList();
+        var wrong = new List<string>();
+        foreach (var result in results.Where(r => r.Status == ReleaseStatus.Released && r.Finding.Kind is FindingKind.LeakedIp or FindingKind.LeakedTunnelIp))
+        {
+            var address = IpNet.TryParseAddress(result.Finding.IP!, out var parsed) ? parsed : throw new FormatException(result.Finding.IP);
+            var holder = blocks.FirstOrDefault(b => b.Cidr.Contains(address));
+            var entry = holder.Spec is null || !holder.Cidr.TryGetIntOrdinal(address, out var ordinal) || holder.Spec["allocations"]![ordinal] is not { } index
+                ? null
+                : holder.Spec["attributes"]![(int)index];
+            if (entry?["releasedAt"] is null || entry["handle_id"] is not null)
+            {
+                wrong.Add($"{result.Finding.IP} was released but is {(entry is null ? "free" : "allocated: " + entry.ToJsonString())}");
+            }
+        }
+
+        return wrong;
     }
 
     /// <summary>
@@ -158,6 +200,17 @@ public sealed class LiveTrafficSafetyTests
         Assert.Equal("10-0-0-0-26", allocations[^1].BlockName);
         Assert.Empty(cni.VerifyLive());
     }
+
+    private static ReleaseOptions WithCooldown(ReleaseOptions options, int? cooldownSeconds) => new()
+    {
+        ThrottleLimit = options.ThrottleLimit,
+        MaxRequestsPerSecond = options.MaxRequestsPerSecond,
+        MinimumAge = options.MinimumAge,
+        KeepBlocksPerNode = options.KeepBlocksPerNode,
+        ChangeRequest = options.ChangeRequest,
+        TimeProvider = options.TimeProvider,
+        CooldownSeconds = cooldownSeconds,
+    };
 
     /// <summary>Running pods whose Calico annotation names an address that no block allocates to that pod.</summary>
     private static List<string> LiveAddressesNotAllocated(SandboxStore store)
