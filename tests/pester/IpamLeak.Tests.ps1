@@ -63,6 +63,31 @@ Describe 'Get-CalicoIpamLeak (live)' {
         $summary[0].TopNodes.Count | Should -BeGreaterThan 0
     }
 
+    It '-AllAllocations emits every allocated address once, with its owners and state' {
+        $all = @(Get-CalicoIpamLeak -KubeConfig $sandbox.KubeConfig -AllAllocations)
+        $allocated = foreach ($block in (Get-SandboxObject $sandbox '/apis/crd.projectcalico.org/v1/ipamblocks').items) {
+            $net = [IpamCleanup.Core.Net.IpNet]::Parse($block.spec.cidr)
+            for ($i = 0; $i -lt $block.spec.allocations.Count; $i++) {
+                if ($null -ne $block.spec.allocations[$i]) { $net.AddressAt([UInt128]$i).ToString() }
+            }
+        }
+        @($all.IP | Sort-Object) | Should -Be @($allocated | Sort-Object)
+        $pod = (Get-SandboxObject $sandbox '/api/v1/pods').items | Where-Object { $_.status.phase -eq 'Running' } | Select-Object -First 1
+        $state = $all | Where-Object IP -EQ $pod.status.podIP
+        $state.Kind | Should -BeNullOrEmpty
+        $state.Owners | Should -Contain "Workload($($pod.metadata.namespace)/$($pod.metadata.name))"
+        $leaks = @($live | Where-Object { $_.Kind -eq 'LeakedIp' -and $_.Releasable }).IP
+        $leakedStates = @(Get-CalicoIpamLeak -KubeConfig $sandbox.KubeConfig -AllAllocations -Kind LeakedIp)
+        @($leakedStates.IP | Sort-Object) | Should -Be @($leaks | Sort-Object)
+        $leakedStates.Kind | Sort-Object -Unique | Should -Be 'LeakedIp'
+        ($leakedStates | Format-Table | Out-String -Width 250) | Should -Match "$([regex]::Escape($leaks[0]))\s+LeakedIp"
+    }
+
+    It '-Summary with -AllAllocations is ParameterConflict' {
+        { Get-CalicoIpamLeak -KubeConfig $sandbox.KubeConfig -Summary -AllAllocations -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ParameterConflict,IpamCleanup.Commands.GetCalicoIpamLeakCommand'
+    }
+
     It '-Baseline keeps only findings also present in the baseline' {
         $baseline = $live | Where-Object Kind -EQ 'OrphanHandle' | Select-Object -First 1
         $confirmed = @(Get-CalicoIpamLeak -KubeConfig $sandbox.KubeConfig -Baseline $baseline)

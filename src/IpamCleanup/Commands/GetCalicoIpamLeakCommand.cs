@@ -22,6 +22,10 @@ namespace IpamCleanup.Commands;
 /// <para>Counts per kind, pool usage like calicoctl ipam show, and the nodes with the most allocations.</para>
 /// </example>
 /// <example>
+/// <code>Get-CalicoIpamLeak -Context prod-eu -AllAllocations | Where-Object Node -eq worker-7</code>
+/// <para>Every allocated address of one node, with its owners and whether it is in use, leaked or cooling down.</para>
+/// </example>
+/// <example>
 /// <code>Get-CalicoIpamLeak -SnapshotPath ./dump.json -Kind LeakedIp</code>
 /// <para>Analyses a kubectl dump offline.</para>
 /// </example>
@@ -30,7 +34,7 @@ namespace IpamCleanup.Commands;
 /// <para>Keeps only leaks seen unchanged 15 minutes apart, then releases them.</para>
 /// </example>
 [Cmdlet(VerbsCommon.Get, "CalicoIpamLeak", DefaultParameterSetName = LiveSet)]
-[OutputType(typeof(Finding), typeof(IpamSummary))]
+[OutputType(typeof(Finding), typeof(IpamSummary), typeof(AllocationState))]
 public sealed class GetCalicoIpamLeakCommand : CalicoCmdlet
 {
     private const string LiveSet = "Live";
@@ -75,8 +79,22 @@ public sealed class GetCalicoIpamLeakCommand : CalicoCmdlet
     [Parameter]
     public SwitchParameter Summary { get; set; }
 
+    /// <summary>
+    /// Emit one object per allocated address instead of the findings: who owns it, whether it is in use, leaked,
+    /// cooling down or reserved (like calicoctl ipam check --show-all-ips). -Kind keeps the addresses of those kinds.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter AllAllocations { get; set; }
+
     protected override void EndProcessing()
     {
+        if (Summary && AllAllocations)
+        {
+            ThrowTerminatingError(NewError("ParameterConflict", ErrorCategory.InvalidArgument,
+                "-Summary and -AllAllocations choose different outputs; use one of them.",
+                "Run Get-CalicoIpamLeak twice, once with each switch.", null));
+        }
+
         var baseline = ReadBaseline();
         var (_, result) = Observe(1);
         var findings = result.Findings;
@@ -100,6 +118,20 @@ public sealed class GetCalicoIpamLeakCommand : CalicoCmdlet
         if (Summary)
         {
             WriteObject(result.Summary);
+            return;
+        }
+
+        if (AllAllocations)
+        {
+            var kinds = Kind is { Length: > 0 } ? new HashSet<FindingKind>(Kind) : null;
+            foreach (var state in result.Allocations)
+            {
+                if (kinds is null || (state.Kind is { } kind && kinds.Contains(kind)))
+                {
+                    WriteObject(state);
+                }
+            }
+
             return;
         }
 
