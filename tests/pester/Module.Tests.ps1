@@ -67,3 +67,23 @@ Describe 'Command <Name>' -ForEach $commands {
         (Get-Help $Name).Synopsis | Should -Not -Match "^\s*$Name"
     }
 }
+
+Describe 'Table views' {
+    BeforeAll {
+        # The Core types load with the first cmdlet that needs them.
+        $dump = Join-Path $TestDrive 'empty.json'
+        @{ apiVersion = 'v1'; kind = 'List'; items = @(@{ apiVersion = 'crd.projectcalico.org/v1'; kind = 'ClusterInformation'; metadata = @{ name = 'default' }; spec = @{ clusterGUID = 'abc'; datastoreReady = $true } }) } |
+            ConvertTo-Json -Depth 10 | Set-Content $dump
+        $null = Get-CalicoIpamLeak -SnapshotPath $dump -Summary
+        $script:leak = [IpamCleanup.Core.Analysis.Finding]@{ Kind = 'LeakedIp'; IP = '10.0.0.5'; Reason = 'gone'; Action = 'release' }
+    }
+
+    It 'shows the first skip reason of the enum (NowInUse), not an empty cell' {
+        $result = [IpamCleanup.Core.Release.ReleaseResult]::Skipped($leak, $null, 'NowInUse', 'in use by pod a/b')
+        ($result | Format-Table | Out-String -Width 200) | Should -Match 'Skipped\s+NowInUse\s+LeakedIp\s+10\.0\.0\.5'
+    }
+
+    It 'shows the first finding kind (LeakedIp) in a finding row' {
+        ($leak | Format-Table | Out-String -Width 200) | Should -Match 'LeakedIp\s+10\.0\.0\.5'
+    }
+}
