@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using System.Text.Json.Nodes;
 using IpamCleanup.Core;
 using IpamCleanup.Core.Analysis;
 using IpamCleanup.Core.Release;
@@ -19,6 +20,8 @@ public abstract class ReleaseCommandBase : CalicoCmdlet
     private readonly List<object> _invalidInput = new();
     private bool _yesToAll;
     private bool _noToAll;
+    private JsonObject? _clusterInformation;
+    private bool _clusterInformationRead;
 
     /// <summary>Findings from Get-CalicoIpamLeak (or their deserialized copies).</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = FindingSet)]
@@ -106,13 +109,27 @@ public abstract class ReleaseCommandBase : CalicoCmdlet
     /// <summary>Null for classic release; the cooldown in seconds for v3.33 cooldown release (Remove-CalicoLeakedIp -ReleaseMode Cooldown).</summary>
     protected virtual int? ResolveCooldownSeconds() => null;
 
-    /// <summary>The cluster GUID of the connected cluster (ClusterInformation default).</summary>
-    protected string? ReadClusterGuid()
+    /// <summary>
+    /// ClusterInformation 'default' of the connected cluster, read once per invocation: the GUID check of reports and
+    /// findings and the cooldown check use the same read.
+    /// </summary>
+    protected JsonObject? ClusterInformation
     {
-        var client = Client;
-        var info = RunOrTerminate(ct => client.GetClusterInformationAsync(ct));
-        return info?["spec"]?["clusterGUID"]?.GetValue<string>();
+        get
+        {
+            if (!_clusterInformationRead)
+            {
+                var client = Client;
+                _clusterInformation = RunOrTerminate(ct => client.GetClusterInformationAsync(ct));
+                _clusterInformationRead = true;
+            }
+
+            return _clusterInformation;
+        }
     }
+
+    /// <summary>The cluster GUID of the connected cluster (ClusterInformation default).</summary>
+    protected string? ReadClusterGuid() => ClusterInformation?["spec"]?["clusterGUID"]?.GetValue<string>();
 
     private void Release(IReadOnlyList<Finding> findings)
     {

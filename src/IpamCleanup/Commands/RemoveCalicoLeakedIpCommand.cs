@@ -70,10 +70,8 @@ public sealed class RemoveCalicoLeakedIpCommand : ReleaseCommandBase
         }
 
         var client = Client;
-        var (info, config) = RunOrTerminate(async ct =>
-            (await client.GetClusterInformationAsync(ct).ConfigureAwait(false),
-             await client.GetAsync(CalicoKind.IpamConfig, CalicoResources.SingletonName, ct).ConfigureAwait(false)));
-        var version = info?["spec"]?["calicoVersion"] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+        var config = RunOrTerminate(ct => client.GetAsync(CalicoKind.IpamConfig, CalicoResources.SingletonName, ct));
+        var version = ClusterInformation?["spec"]?["calicoVersion"] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
         if (!CalicoVersions.AtLeast(version, 3, 33))
         {
             ThrowTerminatingError(NewError("CooldownReleaseNotSupported", ErrorCategory.InvalidOperation,
