@@ -138,11 +138,7 @@ public sealed partial class CalicoClient : IDisposable
             return null;
         }
 
-        var group = options.ApiGroup.Trim().ToLowerInvariant();
-        var slash = group.IndexOf('/', StringComparison.Ordinal);
-        group = slash < 0 ? group : group[..slash];
-        return group is CalicoResources.ClassicGroup or CalicoResources.NativeGroup
-            ? group
-            : throw new ArgumentException($"ApiGroup must be '{CalicoResources.ClassicGroup}' or '{CalicoResources.NativeGroup}', not '{options.ApiGroup}'.", nameof(options));
+        return CalicoResources.ParseGroupSetting(options.ApiGroup, out _)
+            ?? throw new ArgumentException($"ApiGroup must be '{CalicoResources.ClassicGroup}' or '{CalicoResources.NativeGroup}', not '{options.ApiGroup}'.", nameof(options));
     }
 }

@@ -33,6 +33,24 @@ public sealed class CalicoResources
     /// <summary>"crd.projectcalico.org/v1" or "projectcalico.org/v3".</summary>
     public string ApiVersion => Group + "/" + Version;
 
+    /// <summary>
+    /// Reads an API-group setting (-ApiGroup, CALICO_API_GROUP): "group" or "group/version", any case, surrounding
+    /// blanks ignored. Returns the Calico group it names, or null when it names neither; <paramref name="version"/> is
+    /// what follows the slash, lower-cased, or null when there is none.
+    /// </summary>
+    public static string? ParseGroupSetting(string value, out string? version)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var text = value.Trim().ToLowerInvariant();
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        version = slash < 0 ? null : text[(slash + 1)..];
+        var group = slash < 0 ? text : text[..slash];
+        return group is ClassicGroup or NativeGroup ? group : null;
+    }
+
+    /// <summary>The group/version the IPAM objects of <paramref name="group"/> use: crd.projectcalico.org/v1 or projectcalico.org/v3.</summary>
+    public static string ApiVersionOf(string group) => group == NativeGroup ? NativeV3.ApiVersion : Classic.ApiVersion;
+
     public static CalicoResources For(CalicoApiLayout layout) => layout switch
     {
         CalicoApiLayout.Classic => Classic,

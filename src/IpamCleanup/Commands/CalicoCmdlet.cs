@@ -78,16 +78,9 @@ public abstract class CalicoCmdlet : AsyncCmdlet
                 return null;
             }
 
-            var slash = value.IndexOf('/', StringComparison.Ordinal);
-            var group = (slash < 0 ? value : value[..slash]).ToLowerInvariant();
-            var version = slash < 0 ? null : value[(slash + 1)..].ToLowerInvariant();
-            var valid = (group, version) switch
-            {
-                (CalicoResources.ClassicGroup, null or "v1") => true,
-                (CalicoResources.NativeGroup, null or "v3") => true,
-                _ => false,
-            };
-            if (!valid)
+            // Unlike -ApiGroup, the variable may carry a version; it must be the group's own.
+            var group = CalicoResources.ParseGroupSetting(value, out var version);
+            if (group is null || (version is not null && CalicoResources.ApiVersionOf(group) != group + "/" + version))
             {
                 ThrowTerminatingError(NewError("ApiGroupInvalid", ErrorCategory.InvalidArgument,
                     $"The environment variable {ApiGroupVariable} is '{value}', which names neither Calico API group.",

@@ -148,7 +148,7 @@ public sealed class GetCalicoIpamLeakCommand : CalicoCmdlet
         if (ParameterSetName == OfflineSet)
         {
             var path = GetUnresolvedProviderPathFromPSPath(SnapshotPath);
-            var apiVersion = EffectiveApiGroup is not { } group ? null : group + (group == CalicoResources.ClassicGroup ? "/v1" : "/v3");
+            var apiVersion = EffectiveApiGroup is { } group ? CalicoResources.ApiVersionOf(group) : null;
             WriteProgress(new ProgressRecord(ProgressId, "Get-CalicoIpamLeak", $"Loading {path}"));
             try
             {
