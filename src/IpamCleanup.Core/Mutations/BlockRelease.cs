@@ -53,7 +53,6 @@ public static class BlockRelease
         var allocations = block.Allocations.ToArray();
         var attributes = block.Attributes;
         var before = now.AddSeconds(-cooldownSeconds).AddMilliseconds(1);
-        var changed = false;
         var freed = new List<int>();
         for (var ordinal = 0; ordinal < allocations.Length; ordinal++)
         {
@@ -62,7 +61,6 @@ public static class BlockRelease
             {
                 allocations[ordinal] = null;
                 freed.Add(ordinal);
-                changed = true;
             }
         }
 
@@ -84,7 +82,7 @@ public static class BlockRelease
             }
         }
 
-        if (!changed && unused.Count == 0)
+        if (freed.Count == 0 && unused.Count == 0)
         {
             return false;
         }
@@ -230,12 +228,8 @@ public static class BlockRelease
         // Calico writes metav1.Time: RFC 3339 in UTC, whole seconds.
         var stamp = now.ToUniversalTime();
         stamp = new DateTimeOffset(stamp.Ticks - (stamp.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
-        var attributeNodes = block.AttributeNodes ?? new JsonArray();
-        if (block.AttributeNodes is null)
-        {
-            block.Json["spec"]!.AsObject()["attributes"] = attributeNodes;
-        }
-
+        // Every released ordinal referenced a valid attribute (checked by Release), so the array exists.
+        var attributeNodes = block.AttributeNodes!;
         attributeNodes.Add(new JsonObject { ["releasedAt"] = stamp.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) });
         var cooling = attributeNodes.Count - 1;
         var allocations = state.Allocations;
