@@ -1,6 +1,5 @@
 using IpamCleanup.Core.Analysis;
 using IpamCleanup.Core.Release;
-using IpamCleanup.Kubernetes.Release;
 using static IpamCleanup.Kubernetes.Tests.Release.ReleaseKit;
 
 namespace IpamCleanup.Kubernetes.Tests.Release;
@@ -25,7 +24,7 @@ public sealed class CooldownReleaseTests
         var clock = new FixedClock(DateTimeOffset.UtcNow);
         var first = Single(await ScanAsync(client, now: clock.Now), FindingKind.LeakedIp, "10.0.0.3");
 
-        var result = Assert.Single(await ReleaseAsync(client, new[] { first }, WithCooldown(clock, 300)));
+        var result = Assert.Single(await ReleaseAsync(client, new[] { first }, Options(clock: clock, cooldownSeconds: 300)));
 
         // Still allocated, to a handle-less releasedAt entry; the handle count went down as in classic mode; the
         // non-affine block is not deleted, because a cooling-down address keeps it in use.
@@ -48,7 +47,7 @@ public sealed class CooldownReleaseTests
         // (libcalico's garbage collection before a write), while the address it releases now starts cooling down.
         clock.Now += TimeSpan.FromMinutes(10);
         var second = Single(await ScanAsync(client, now: clock.Now), FindingKind.LeakedIp, "10.0.0.9");
-        Assert.Equal(ReleaseStatus.Released, Assert.Single(await ReleaseAsync(client, new[] { second }, WithCooldown(clock, 300))).Status);
+        Assert.Equal(ReleaseStatus.Released, Assert.Single(await ReleaseAsync(client, new[] { second }, Options(clock: clock, cooldownSeconds: 300))).Status);
         block = Block(cluster, "10-0-0-0-28")!;
         Assert.False(IsAllocated(block, 3));
         Assert.Equal(3, (int)block["spec"]!["unallocated"]!.AsArray()[^1]!);
@@ -69,26 +68,12 @@ public sealed class CooldownReleaseTests
         using var client = await cluster.ConnectAsync();
         var clock = new FixedClock(DateTimeOffset.UtcNow);
         var finding = Single(await ScanAsync(client, now: clock.Now), FindingKind.LeakedIp, "10.0.0.3");
-        Assert.Equal(ReleaseStatus.Released, Assert.Single(await ReleaseAsync(client, new[] { finding }, WithCooldown(clock, 300))).Status);
+        Assert.Equal(ReleaseStatus.Released, Assert.Single(await ReleaseAsync(client, new[] { finding }, Options(clock: clock, cooldownSeconds: 300))).Status);
         var after = Block(cluster, "10-0-0-0-28")!.ToJsonString();
 
-        var again = Assert.Single(await ReleaseAsync(client, new[] { finding }, WithCooldown(clock, 300)));
+        var again = Assert.Single(await ReleaseAsync(client, new[] { finding }, Options(clock: clock, cooldownSeconds: 300)));
 
         Assert.NotEqual(ReleaseStatus.Released, again.Status);
         Assert.Equal(after, Block(cluster, "10-0-0-0-28")!.ToJsonString());
-    }
-
-    private static ReleaseOptions WithCooldown(FixedClock clock, int seconds)
-    {
-        var options = Options(clock: clock);
-        return new ReleaseOptions
-        {
-            ThrottleLimit = options.ThrottleLimit,
-            MaxRequestsPerSecond = options.MaxRequestsPerSecond,
-            MinimumAge = options.MinimumAge,
-            TimeProvider = clock,
-            ChangeRequest = options.ChangeRequest,
-            CooldownSeconds = seconds,
-        };
     }
 }

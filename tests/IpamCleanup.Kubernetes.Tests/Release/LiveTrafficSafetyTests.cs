@@ -84,7 +84,7 @@ public sealed class LiveTrafficSafetyTests
 
                 // Let the CNI move on from what the scan saw before anything is written.
                 await Task.Delay(10 + (seed % 4 * 10));
-                results.AddRange(await ReleaseAsync(client, findings, WithCooldown(Options(minimumAge, throttle: 4), cooldownSeconds)));
+                results.AddRange(await ReleaseAsync(client, findings, Options(minimumAge, throttle: 4, cooldownSeconds: cooldownSeconds)));
                 Assert.Empty(cni.Violations);
             }
         }
@@ -94,7 +94,7 @@ public sealed class LiveTrafficSafetyTests
         }
 
         // A last pass on the quiet cluster converges what the races left (for example a block skipped as changed).
-        results.AddRange(await ReleaseAsync(client, (await ScanAsync(client)).Where(f => f.Releasable), WithCooldown(Options(), cooldownSeconds)));
+        results.AddRange(await ReleaseAsync(client, (await ScanAsync(client)).Where(f => f.Releasable), Options(cooldownSeconds: cooldownSeconds)));
 
         _output.WriteLine($"seed {seed}: CNI {cni.Adds} ADDs, {cni.Deletes} DELs, {cni.Conflicts} conflicts; " +
             string.Join(", ", results.GroupBy(r => r.Status + (r.Reason is { } reason ? "/" + reason : string.Empty)).OrderBy(g => g.Key).Select(g => g.Key + " " + g.Count())) +
@@ -118,15 +118,11 @@ public sealed class LiveTrafficSafetyTests
 
     private static List<string> ReleasedButNotCoolingDown(SandboxStore store, IEnumerable<ReleaseResult> results)
     {
-        var blocks = store.List(V1, "ipamblocks").Select(b => (Cidr: IpNet.Parse((string)b["spec"]!["cidr"]!), Spec: b["spec"]!)).ToList();
+        var blocks = BlockSpecs(store);
         var wrong = new List<string>();
         foreach (var result in results.Where(r => r.Status == ReleaseStatus.Released && r.Finding.Kind is FindingKind.LeakedIp or FindingKind.LeakedTunnelIp))
         {
-            var address = IpNet.TryParseAddress(result.Finding.IP!, out var parsed) ? parsed : throw new FormatException(result.Finding.IP);
-            var holder = blocks.FirstOrDefault(b => b.Cidr.Contains(address));
-            var entry = holder.Spec is null || !holder.Cidr.TryGetIntOrdinal(address, out var ordinal) || holder.Spec["allocations"]![ordinal] is not { } index
-                ? null
-                : holder.Spec["attributes"]![(int)index];
+            var entry = AttributeAt(blocks, result.Finding.IP!);
             if (entry?["releasedAt"] is null || entry["handle_id"] is not null)
             {
                 wrong.Add($"{result.Finding.IP} was released but is {(entry is null ? "free" : "allocated: " + entry.ToJsonString())}");
@@ -201,21 +197,10 @@ public sealed class LiveTrafficSafetyTests
         Assert.Empty(cni.VerifyLive());
     }
 
-    private static ReleaseOptions WithCooldown(ReleaseOptions options, int? cooldownSeconds) => new()
-    {
-        ThrottleLimit = options.ThrottleLimit,
-        MaxRequestsPerSecond = options.MaxRequestsPerSecond,
-        MinimumAge = options.MinimumAge,
-        KeepBlocksPerNode = options.KeepBlocksPerNode,
-        ChangeRequest = options.ChangeRequest,
-        TimeProvider = options.TimeProvider,
-        CooldownSeconds = cooldownSeconds,
-    };
-
     /// <summary>Running pods whose Calico annotation names an address that no block allocates to that pod.</summary>
     private static List<string> LiveAddressesNotAllocated(SandboxStore store)
     {
-        var blocks = store.List(V1, "ipamblocks").Select(b => (Cidr: IpNet.Parse((string)b["spec"]!["cidr"]!), Spec: b["spec"]!)).ToList();
+        var blocks = BlockSpecs(store);
         var lost = new List<string>();
         foreach (var pod in store.List("v1", "pods"))
         {
@@ -228,11 +213,7 @@ public sealed class LiveTrafficSafetyTests
 
             foreach (var text in podIps.Split(','))
             {
-                var address = IpNet.TryParseAddress(text.Split('/')[0], out var parsed) ? parsed : throw new FormatException(text);
-                var holder = blocks.FirstOrDefault(b => b.Cidr.Contains(address));
-                var owner = holder.Spec is null || !holder.Cidr.TryGetIntOrdinal(address, out var ordinal) || holder.Spec["allocations"]![ordinal] is not { } index
-                    ? null
-                    : holder.Spec["attributes"]![(int)index]!["secondary"];
+                var owner = AttributeAt(blocks, text.Split('/')[0])?["secondary"];
                 if ((string?)owner?["pod"] != (string?)metadata["name"] || (string?)owner?["namespace"] != (string?)metadata["namespace"])
                 {
                     lost.Add($"{metadata["namespace"]}/{metadata["name"]} holds {text}, which is {(owner is null ? "not allocated" : "allocated to " + owner["namespace"] + "/" + owner["pod"])}");
@@ -241,6 +222,19 @@ public sealed class LiveTrafficSafetyTests
         }
 
         return lost;
+    }
+
+    private static List<(IpNet Cidr, JsonNode Spec)> BlockSpecs(SandboxStore store) =>
+        store.List(V1, "ipamblocks").Select(b => (IpNet.Parse((string)b["spec"]!["cidr"]!), b["spec"]!)).ToList();
+
+    /// <summary>The attribute the block holding <paramref name="ip"/> allocates it to; null when no block allocates it.</summary>
+    private static JsonNode? AttributeAt(List<(IpNet Cidr, JsonNode Spec)> blocks, string ip)
+    {
+        var address = IpNet.TryParseAddress(ip, out var parsed) ? parsed : throw new FormatException(ip);
+        var holder = blocks.FirstOrDefault(b => b.Cidr.Contains(address));
+        return holder.Spec is null || !holder.Cidr.TryGetIntOrdinal(address, out var ordinal) || holder.Spec["allocations"]![ordinal] is not { } index
+            ? null
+            : holder.Spec["attributes"]![(int)index];
     }
 
     /// <summary>Writes a field nobody knows into every Calico IPAM object, as a newer Calico might.</summary>

@@ -32,8 +32,9 @@ internal static class ReleaseKit
     }
 
     /// <summary>Options for tests: no request-rate cap (the cap has its own test), everything else at its default.</summary>
-    public static ReleaseOptions Options(TimeSpan? minimumAge = null, int throttle = 4, IAuditSink? audit = null, TimeProvider? clock = null, int keepBlocksPerNode = 1, string? backupPath = null) => new()
+    public static ReleaseOptions Options(TimeSpan? minimumAge = null, int throttle = 4, IAuditSink? audit = null, TimeProvider? clock = null, int keepBlocksPerNode = 1, string? backupPath = null, int? cooldownSeconds = null) => new()
     {
+        CooldownSeconds = cooldownSeconds,
         ThrottleLimit = throttle,
         MaxRequestsPerSecond = double.PositiveInfinity,
         MinimumAge = minimumAge ?? TimeSpan.FromMinutes(15),
