@@ -30,9 +30,7 @@ Describe 'Get-CalicoDatastoreStatus' {
 
     It 'shows the v3.33 IP cooldown when IPAMConfig sets one' {
         (Get-CalicoDatastoreStatus -KubeConfig $sandbox.KubeConfig).IpCooldownSeconds | Should -BeNullOrEmpty
-        $config = Get-SandboxObject $sandbox '/apis/crd.projectcalico.org/v1/ipamconfigs/default' -Token $secret
-        $config.spec | Add-Member -NotePropertyName ipCooldownSeconds -NotePropertyValue 300 -Force
-        Add-SandboxObject $sandbox @($config)
+        Set-SandboxCalicoSpec $sandbox 'ipamconfigs' @{ ipCooldownSeconds = 300 }
         (Get-CalicoDatastoreStatus -KubeConfig $sandbox.KubeConfig).IpCooldownSeconds | Should -Be 300
     }
 

@@ -65,12 +65,7 @@ Describe 'Get-CalicoIpamLeak (live)' {
 
     It '-AllAllocations emits every allocated address once, with its owners and state' {
         $all = @(Get-CalicoIpamLeak -KubeConfig $sandbox.KubeConfig -AllAllocations)
-        $allocated = foreach ($block in (Get-SandboxObject $sandbox '/apis/crd.projectcalico.org/v1/ipamblocks').items) {
-            $net = [IpamCleanup.Core.Net.IpNet]::Parse($block.spec.cidr)
-            for ($i = 0; $i -lt $block.spec.allocations.Count; $i++) {
-                if ($null -ne $block.spec.allocations[$i]) { $net.AddressAt([UInt128]$i).ToString() }
-            }
-        }
+        $allocated = Get-SandboxAllocatedIp $sandbox
         @($all.IP | Sort-Object) | Should -Be @($allocated | Sort-Object)
         $pod = (Get-SandboxObject $sandbox '/api/v1/pods').items | Where-Object { $_.status.phase -eq 'Running' } | Select-Object -First 1
         $state = $all | Where-Object IP -EQ $pod.status.podIP

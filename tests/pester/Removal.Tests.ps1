@@ -7,14 +7,6 @@ BeforeAll {
     function script:Get-LiveIps($sandbox) {
         (Get-SandboxObject $sandbox '/api/v1/pods').items | Where-Object { $_.status.phase -eq 'Running' } | ForEach-Object { $_.status.podIP }
     }
-    function script:Get-AllocatedIps($sandbox) {
-        foreach ($block in (Get-SandboxObject $sandbox '/apis/crd.projectcalico.org/v1/ipamblocks').items) {
-            $net = [IpamCleanup.Core.Net.IpNet]::Parse($block.spec.cidr)
-            for ($i = 0; $i -lt $block.spec.allocations.Count; $i++) {
-                if ($null -ne $block.spec.allocations[$i]) { $net.AddressAt([UInt128]$i).ToString() }
-            }
-        }
-    }
 }
 
 Describe 'Remove-CalicoLeakedIp' {
@@ -48,7 +40,7 @@ Describe 'Remove-CalicoLeakedIp' {
         $results = @($leaks | Remove-CalicoLeakedIp -Confirm:$false -Force -ChangeRequest CHG7 -AuditPath $audit)
         $results.Count | Should -Be $leaks.Count
         @($results | Where-Object { "$($_.Status)" -ne 'Released' }) | Should -BeNullOrEmpty
-        $allocated = Get-AllocatedIps $sandbox
+        $allocated = Get-SandboxAllocatedIp $sandbox
         foreach ($ip in $live) { $allocated | Should -Contain $ip }
         foreach ($leak in $leaks | Where-Object IP) { $allocated | Should -Not -Contain $leak.IP }
         @(Get-CalicoIpamLeak -KubeConfig $sandbox.KubeConfig -Kind LeakedIp, LeakedTunnelIp, OrphanHandle | Where-Object Releasable) | Should -BeNullOrEmpty
@@ -82,11 +74,6 @@ Describe 'Remove-CalicoLeakedIp -ReleaseMode Cooldown (Calico v3.33)' {
     BeforeAll {
         $script:cool = Start-TestSandbox -Generate $generate
         $script:coolAudit = Join-Path $TestDrive 'cool-audit.jsonl'
-        function script:Set-CalicoSpec($sandbox, [string] $plural, [hashtable] $values) {
-            $object = Get-SandboxObject $sandbox "/apis/crd.projectcalico.org/v1/$plural/default"
-            foreach ($key in $values.Keys) { $object.spec | Add-Member -NotePropertyName $key -NotePropertyValue $values[$key] -Force }
-            Add-SandboxObject $sandbox @($object)
-        }
     }
     AfterAll { if ($cool) { Stop-TestSandbox $cool } }
 
@@ -99,7 +86,7 @@ Describe 'Remove-CalicoLeakedIp -ReleaseMode Cooldown (Calico v3.33)' {
     }
 
     It 'is refused when IPAMConfig sets no ipCooldownSeconds, also under -WhatIf' {
-        Set-CalicoSpec $cool 'clusterinformations' @{ calicoVersion = 'v3.33.0' }
+        Set-SandboxCalicoSpec $cool 'clusterinformations' @{ calicoVersion = 'v3.33.0' }
         Reset-SandboxWrite $cool
         $leak = @(Get-CalicoIpamLeak -KubeConfig $cool.KubeConfig -Kind LeakedIp | Where-Object Releasable)[0]
         { $leak | Remove-CalicoLeakedIp -ReleaseMode Cooldown -WhatIf -ErrorAction Stop } |
@@ -108,7 +95,7 @@ Describe 'Remove-CalicoLeakedIp -ReleaseMode Cooldown (Calico v3.33)' {
     }
 
     It 'leaves each released address cooling down in its block, and the leak is gone' {
-        Set-CalicoSpec $cool 'ipamconfigs' @{ ipCooldownSeconds = 600 }
+        Set-SandboxCalicoSpec $cool 'ipamconfigs' @{ ipCooldownSeconds = 600 }
         $leaks = @(Get-CalicoIpamLeak -KubeConfig $cool.KubeConfig -Kind LeakedIp | Where-Object Releasable)
         $leaks.Count | Should -BeGreaterThan 0
         $results = @($leaks | Remove-CalicoLeakedIp -ReleaseMode Cooldown -Confirm:$false -Force -ChangeRequest CHG9 -AuditPath $coolAudit)
@@ -117,7 +104,7 @@ Describe 'Remove-CalicoLeakedIp -ReleaseMode Cooldown (Calico v3.33)' {
         foreach ($leak in $leaks) { $cooling.IP | Should -Contain $leak.IP }
         @(Get-CalicoIpamLeak -KubeConfig $cool.KubeConfig -Kind LeakedIp | Where-Object Releasable) | Should -BeNullOrEmpty
         # The addresses still count as allocated until the cooldown ends.
-        $allocated = Get-AllocatedIps $cool
+        $allocated = Get-SandboxAllocatedIp $cool
         foreach ($leak in $leaks) { $allocated | Should -Contain $leak.IP }
     }
 }

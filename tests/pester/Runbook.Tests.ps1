@@ -71,11 +71,8 @@ Describe 'Invoke-CalicoIpamCleanup' {
     It 'releases with -ReleaseMode Cooldown on a v3.33 cluster: the leaked addresses end up cooling down' {
         $sandbox = Start-TestSandbox -Generate $leaky
         try {
-            foreach ($pair in @(@('clusterinformations', 'calicoVersion', 'v3.33.1'), @('ipamconfigs', 'ipCooldownSeconds', 900))) {
-                $object = Get-SandboxObject $sandbox "/apis/crd.projectcalico.org/v1/$($pair[0])/default"
-                $object.spec | Add-Member -NotePropertyName $pair[1] -NotePropertyValue $pair[2] -Force
-                Add-SandboxObject $sandbox @($object)
-            }
+            Set-SandboxCalicoSpec $sandbox 'clusterinformations' @{ calicoVersion = 'v3.33.1' }
+            Set-SandboxCalicoSpec $sandbox 'ipamconfigs' @{ ipCooldownSeconds = 900 }
             $leaked = @(Get-CalicoIpamLeak -KubeConfig $sandbox.KubeConfig -Kind LeakedIp | Where-Object Releasable).IP
             $leaked.Count | Should -BeGreaterOrEqual 5
             $run = Invoke-CalicoIpamCleanup -KubeConfig $sandbox.KubeConfig -ReleaseIp -ReleaseMode Cooldown -ChangeRequest CHG6 -Confirm:$false -AuditPath (Join-Path $TestDrive 'c.jsonl')

@@ -91,4 +91,23 @@ function Add-SandboxObject {
     $null = Invoke-RestMethod -Method Post -Uri "$($Sandbox.Uri)/sandbox/seed" -Body $body -ContentType 'application/json'
 }
 
-Export-ModuleMember -Function Start-TestSandbox, Stop-TestSandbox, Get-SandboxWrite, Reset-SandboxWrite, Set-SandboxFault, Set-SandboxRbac, Get-SandboxObject, Add-SandboxObject
+function Set-SandboxCalicoSpec {
+    # Sets spec fields of a crd.projectcalico.org/v1 singleton ('default'), e.g. clusterinformations or ipamconfigs.
+    param([Parameter(Mandatory)] $Sandbox, [Parameter(Mandatory)][string] $Plural, [Parameter(Mandatory)][hashtable] $Values)
+    $object = Get-SandboxObject $Sandbox "/apis/crd.projectcalico.org/v1/$Plural/default"
+    foreach ($key in $Values.Keys) { $object.spec | Add-Member -NotePropertyName $key -NotePropertyValue $Values[$key] -Force }
+    Add-SandboxObject $Sandbox @($object)
+}
+
+function Get-SandboxAllocatedIp {
+    # Every address some crd.projectcalico.org/v1 block allocates, read straight from the sandbox.
+    param([Parameter(Mandatory)] $Sandbox)
+    foreach ($block in (Get-SandboxObject $Sandbox '/apis/crd.projectcalico.org/v1/ipamblocks').items) {
+        $net = [IpamCleanup.Core.Net.IpNet]::Parse($block.spec.cidr)
+        for ($i = 0; $i -lt $block.spec.allocations.Count; $i++) {
+            if ($null -ne $block.spec.allocations[$i]) { $net.AddressAt([UInt128]$i).ToString() }
+        }
+    }
+}
+
+Export-ModuleMember -Function Start-TestSandbox, Stop-TestSandbox, Get-SandboxWrite, Reset-SandboxWrite, Set-SandboxFault, Set-SandboxRbac, Get-SandboxObject, Add-SandboxObject, Set-SandboxCalicoSpec, Get-SandboxAllocatedIp
