@@ -116,30 +116,13 @@ internal sealed class ReleaseRun
     public Task<IReadOnlyList<(string Name, string Node, string Cidr)>> AffinitiesAsync() => _affinities.Value;
 
     /// <summary>A compare-and-swap PUT, audited and counted.</summary>
-    public async Task<UpdateResult> UpdateAsync(ItemContext context, CalicoKind kind, CalicoObject obj, string action, string? message, CancellationToken cancellationToken)
-    {
-        await ThrottleAsync(1, cancellationToken).ConfigureAwait(false);
-        Statistics.AddWrite(kind);
-        UpdateResult result;
-        try
-        {
-            result = await Client.UpdateAsync(kind, obj.Json, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IpamCleanupException or OperationCanceledException)
-        {
-            Audit(context, kind, obj, null, action, e is OperationCanceledException ? "Canceled" : "Failed", e.Message);
-            throw;
-        }
-
-        if (result.Outcome == UpdateOutcome.Conflict)
-        {
-            Statistics.AddConflict();
-        }
-
-        var after = result.Object is { } stored ? (stored["metadata"] as JsonObject)?["resourceVersion"]?.GetValue<string>() : null;
-        Audit(context, kind, obj, after, action, result.Outcome.ToString(), result.Outcome == UpdateOutcome.Updated ? message : result.Message);
-        return result;
-    }
+    public Task<UpdateResult> UpdateAsync(ItemContext context, CalicoKind kind, CalicoObject obj, string action, string? message, CancellationToken cancellationToken) =>
+        AuditedWriteAsync(context, kind, obj, action, requests: 1, ct => Client.UpdateAsync(kind, obj.Json, ct), result =>
+            (result.Outcome.ToString(),
+             result.Outcome == UpdateOutcome.Updated ? message : result.Message,
+             result.Outcome == UpdateOutcome.Conflict,
+             result.Object is { } stored ? (stored["metadata"] as JsonObject)?["resourceVersion"]?.GetValue<string>() : null),
+            cancellationToken);
 
     /// <summary>
     /// libcalico's delete (soft-delete PUT with the object's resourceVersion, then DELETE with its UID), audited and
@@ -193,14 +176,35 @@ internal sealed class ReleaseRun
         return result;
     }
 
-    private async Task<DeleteResult> SoftDeleteOnceAsync(ItemContext context, CalicoKind kind, CalicoObject obj, string action, string? message, CancellationToken cancellationToken)
+    private Task<DeleteResult> SoftDeleteOnceAsync(ItemContext context, CalicoKind kind, CalicoObject obj, string action, string? message, CancellationToken cancellationToken) =>
+        AuditedWriteAsync(context, kind, obj, action, requests: 2, ct => Client.SoftDeleteAndDeleteAsync(kind, obj.Json, ct), result =>
+            (result.Outcome.ToString(),
+             result.Outcome == DeleteOutcome.Deleted ? message : result.Message,
+             result.Outcome == DeleteOutcome.Conflict,
+             null),
+            cancellationToken);
+
+    /// <summary>
+    /// One write of this run: waits for the rate cap, counts the write (and a conflict), and audits it. A write that
+    /// throws is audited as Failed (or Canceled) before the exception goes on; <paramref name="describe"/> tells the
+    /// audit line's result, message, whether it was a conflict, and the resourceVersion written.
+    /// </summary>
+    private async Task<T> AuditedWriteAsync<T>(
+        ItemContext context,
+        CalicoKind kind,
+        CalicoObject obj,
+        string action,
+        int requests,
+        Func<CancellationToken, Task<T>> write,
+        Func<T, (string Result, string? Message, bool Conflict, string? ResourceVersionAfter)> describe,
+        CancellationToken cancellationToken)
     {
-        await ThrottleAsync(2, cancellationToken).ConfigureAwait(false);
+        await ThrottleAsync(requests, cancellationToken).ConfigureAwait(false);
         Statistics.AddWrite(kind);
-        DeleteResult result;
+        T result;
         try
         {
-            result = await Client.SoftDeleteAndDeleteAsync(kind, obj.Json, cancellationToken).ConfigureAwait(false);
+            result = await write(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IpamCleanupException or OperationCanceledException)
         {
@@ -208,12 +212,13 @@ internal sealed class ReleaseRun
             throw;
         }
 
-        if (result.Outcome == DeleteOutcome.Conflict)
+        var (outcome, auditMessage, conflict, after) = describe(result);
+        if (conflict)
         {
             Statistics.AddConflict();
         }
 
-        Audit(context, kind, obj, null, action, result.Outcome.ToString(), result.Outcome == DeleteOutcome.Deleted ? message : result.Message);
+        Audit(context, kind, obj, after, action, outcome, auditMessage);
         return result;
     }
 
